@@ -1,0 +1,355 @@
+//! Built-in knowledge: places, demonyms, groups, organizations, titles and
+//! name lists, shipped inside the binary (`data/gazetteer/`, see its README
+//! for sources and licences).
+//!
+//! Everything is keyed on `text::fold` (NFC + lower case) so lookups ignore
+//! case and Unicode normalization; callers keep original spans.
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+
+use crate::analysis::EntityKind;
+use crate::text::fold;
+
+/// Lexicon membership of a single word, as bit flags (cheap to copy into
+/// model features for every token).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct LexFlags(pub u16);
+
+impl LexFlags {
+    pub const COUNTRY: LexFlags = LexFlags(1 << 0);
+    pub const CITY: LexFlags = LexFlags(1 << 1);
+    pub const REGION: LexFlags = LexFlags(1 << 2);
+    pub const FEATURE: LexFlags = LexFlags(1 << 3);
+    pub const DEMONYM: LexFlags = LexFlags(1 << 4);
+    pub const GROUP: LexFlags = LexFlags(1 << 5);
+    pub const ORGANIZATION: LexFlags = LexFlags(1 << 6);
+    pub const ORG_SUFFIX: LexFlags = LexFlags(1 << 7);
+    pub const TITLE: LexFlags = LexFlags(1 << 8);
+    pub const GIVEN_NAME: LexFlags = LexFlags(1 << 9);
+    pub const SURNAME: LexFlags = LexFlags(1 << 10);
+    pub const COMMON_WORD: LexFlags = LexFlags(1 << 11);
+    /// Part of a multi-word gazetteer phrase (set by `phrase_flags`).
+    pub const IN_PHRASE: LexFlags = LexFlags(1 << 12);
+    pub const PHRASE_START: LexFlags = LexFlags(1 << 13);
+
+    pub const NAMES: [(LexFlags, &'static str); 14] = [
+        (LexFlags::COUNTRY, "country"),
+        (LexFlags::CITY, "city"),
+        (LexFlags::REGION, "region"),
+        (LexFlags::FEATURE, "feature"),
+        (LexFlags::DEMONYM, "demonym"),
+        (LexFlags::GROUP, "group"),
+        (LexFlags::ORGANIZATION, "org"),
+        (LexFlags::ORG_SUFFIX, "orgsuf"),
+        (LexFlags::TITLE, "title"),
+        (LexFlags::GIVEN_NAME, "given"),
+        (LexFlags::SURNAME, "surname"),
+        (LexFlags::COMMON_WORD, "common"),
+        (LexFlags::IN_PHRASE, "inphrase"),
+        (LexFlags::PHRASE_START, "phrasestart"),
+    ];
+
+    pub fn contains(self, other: LexFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+    pub fn intersects(self, other: LexFlags) -> bool {
+        self.0 & other.0 != 0
+    }
+    pub fn insert(&mut self, other: LexFlags) {
+        self.0 |= other.0;
+    }
+}
+
+impl std::ops::BitOr for LexFlags {
+    type Output = LexFlags;
+    fn bitor(self, rhs: LexFlags) -> LexFlags {
+        LexFlags(self.0 | rhs.0)
+    }
+}
+
+/// What the gazetteer knows about a (possibly multi-word) name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub kind: EntityKind,
+    /// The name as the gazetteer spells it.
+    pub name: String,
+    /// A short description for hover cards ("country", "city in Mali").
+    pub description: String,
+    /// For acronyms of known organizations, the spelled-out name.
+    pub expansion: Option<String>,
+    /// Which flags a single word of this entry gets.
+    pub flags: LexFlags,
+}
+
+#[derive(Default)]
+pub struct Knowledge {
+    words: FxHashMap<String, LexFlags>,
+    entries: FxHashMap<String, Entry>,
+    /// Longest entry, in words, to bound phrase matching.
+    max_phrase_words: usize,
+}
+
+/// The raw text of each built-in list; the same format a user registry could use.
+pub struct Sources<'a> {
+    pub places: &'a str,
+    pub demonyms: &'a str,
+    pub groups: &'a str,
+    pub organizations: &'a str,
+    pub titles: &'a str,
+    pub given_names: &'a str,
+    pub surnames: &'a str,
+    pub org_suffixes: &'a str,
+    pub common_words: &'a str,
+}
+
+impl Sources<'static> {
+    pub fn builtin() -> Self {
+        Sources {
+            places: include_str!("../../data/gazetteer/places.tsv"),
+            demonyms: include_str!("../../data/gazetteer/demonyms.tsv"),
+            groups: include_str!("../../data/gazetteer/groups.tsv"),
+            organizations: include_str!("../../data/gazetteer/organizations.tsv"),
+            titles: include_str!("../../data/gazetteer/titles.txt"),
+            given_names: include_str!("../../data/gazetteer/given_names.txt"),
+            surnames: include_str!("../../data/gazetteer/surnames.txt"),
+            org_suffixes: include_str!("../../data/gazetteer/org_suffixes.txt"),
+            common_words: include_str!("../../data/gazetteer/common_words.txt"),
+        }
+    }
+}
+
+/// Data lines: skip blanks and `#` comments, split on tabs.
+fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
+    text.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').map(str::trim).collect())
+}
+
+impl Knowledge {
+    /// The knowledge compiled into the binary, parsed once on first use.
+    pub fn builtin() -> &'static Knowledge {
+        static BUILTIN: OnceLock<Knowledge> = OnceLock::new();
+        BUILTIN.get_or_init(|| Knowledge::from_sources(&Sources::builtin()))
+    }
+
+    pub fn from_sources(sources: &Sources<'_>) -> Knowledge {
+        let mut k = Knowledge::default();
+        // Places: name, type, country, population.
+        for row in rows(sources.places) {
+            let (name, kind) = (row[0], row.get(1).copied().unwrap_or("place"));
+            let country = row.get(2).copied().unwrap_or("");
+            let flag = match kind {
+                "country" => LexFlags::COUNTRY,
+                "city" => LexFlags::CITY,
+                "region" | "continent" => LexFlags::REGION,
+                _ => LexFlags::FEATURE,
+            };
+            let description = match (kind, country) {
+                (_, "") => kind.to_string(),
+                ("country", _) => "country".to_string(),
+                (_, c) => format!("{kind} in {c}"),
+            };
+            k.add_entry(name, EntityKind::Place, description, None, flag);
+        }
+        for row in rows(sources.demonyms) {
+            let country = row.get(1).copied().unwrap_or("");
+            let description = if country.is_empty() {
+                "nationality".to_string()
+            } else {
+                format!("people of {country}")
+            };
+            k.add_entry(
+                row[0],
+                EntityKind::Group,
+                description,
+                None,
+                LexFlags::DEMONYM,
+            );
+        }
+        for row in rows(sources.groups) {
+            let description = row.get(1).copied().unwrap_or("group").to_string();
+            k.add_entry(
+                row[0],
+                EntityKind::Group,
+                description,
+                None,
+                LexFlags::GROUP,
+            );
+        }
+        // Organizations: name, acronym, description.
+        for row in rows(sources.organizations) {
+            let name = row[0];
+            let acronym = row.get(1).copied().filter(|a| !a.is_empty());
+            let description = row.get(2).copied().unwrap_or("organization").to_string();
+            k.add_entry(
+                name,
+                EntityKind::Organization,
+                description.clone(),
+                None,
+                LexFlags::ORGANIZATION,
+            );
+            if let Some(acronym) = acronym {
+                k.add_entry(
+                    acronym,
+                    EntityKind::Organization,
+                    description,
+                    Some(name.to_string()),
+                    LexFlags::ORGANIZATION,
+                );
+            }
+        }
+        for (list, flag) in [
+            (sources.titles, LexFlags::TITLE),
+            (sources.given_names, LexFlags::GIVEN_NAME),
+            (sources.surnames, LexFlags::SURNAME),
+            (sources.org_suffixes, LexFlags::ORG_SUFFIX),
+            (sources.common_words, LexFlags::COMMON_WORD),
+        ] {
+            for row in rows(list) {
+                k.words.entry(fold(row[0])).or_default().insert(flag);
+            }
+        }
+        k
+    }
+
+    fn add_entry(
+        &mut self,
+        name: &str,
+        kind: EntityKind,
+        description: String,
+        expansion: Option<String>,
+        flags: LexFlags,
+    ) {
+        let key = fold(name);
+        let words = key.split(' ').count();
+        self.max_phrase_words = self.max_phrase_words.max(words);
+        if words == 1 {
+            self.words.entry(key.clone()).or_default().insert(flags);
+        }
+        // First entry wins: the lists are ordered most-salient first
+        // (countries before cities, big cities before small).
+        self.entries.entry(key).or_insert(Entry {
+            kind,
+            name: name.to_string(),
+            description,
+            expansion,
+            flags,
+        });
+    }
+
+    /// Flags of one word, case-insensitively.
+    pub fn word_flags(&self, word: &str) -> LexFlags {
+        if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.words.get(word).copied().unwrap_or_default();
+        }
+        self.words.get(&fold(word)).copied().unwrap_or_default()
+    }
+
+    /// The entry for a whole name ("Burkina Faso", "ECOWAS"), case-insensitively.
+    pub fn lookup(&self, name: &str) -> Option<&Entry> {
+        let key = fold(name);
+        self.entries.get(&key).or_else(|| {
+            // Names are keyed with single spaces; normalise any other spacing.
+            let joined = key.split_whitespace().collect::<Vec<_>>().join(" ");
+            (joined != key).then(|| self.entries.get(&joined)).flatten()
+        })
+    }
+
+    pub fn max_phrase_words(&self) -> usize {
+        self.max_phrase_words.max(1)
+    }
+
+    /// Longest gazetteer matches over a token sequence: `(first, end, entry)`
+    /// with token indices `[first, end)`, left to right, non-overlapping.
+    pub fn match_phrases<'k>(&'k self, words: &[&str]) -> Vec<(usize, usize, &'k Entry)> {
+        let mut out = Vec::new();
+        let max = self.max_phrase_words();
+        let mut i = 0;
+        let mut key = String::new();
+        while i < words.len() {
+            let mut best = None;
+            key.clear();
+            for n in 1..=max.min(words.len() - i) {
+                if n > 1 {
+                    key.push(' ');
+                }
+                key.push_str(&fold(words[i + n - 1]));
+                if let Some(entry) = self.entries.get(&key) {
+                    best = Some((n, entry));
+                }
+            }
+            match best {
+                Some((n, entry)) => {
+                    out.push((i, i + n, entry));
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    /// Per-word flags including phrase membership, for model features.
+    pub fn token_flags(&self, words: &[&str]) -> Vec<LexFlags> {
+        let mut flags: Vec<LexFlags> = words.iter().map(|w| self.word_flags(w)).collect();
+        for (first, end, entry) in self.match_phrases(words) {
+            if end - first > 1 {
+                for (offset, f) in flags[first..end].iter_mut().enumerate() {
+                    f.insert(entry.flags | LexFlags::IN_PHRASE);
+                    if offset == 0 {
+                        f.insert(LexFlags::PHRASE_START);
+                    }
+                }
+            }
+        }
+        flags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Knowledge {
+        Knowledge::from_sources(&Sources {
+            places:
+                "Mali\tcountry\t\t20000000\nBurkina Faso\tcountry\t\t1\nBamako\tcity\tMali\t1\n",
+            demonyms: "Malian\tMali\nMalians\tMali\n",
+            groups: "Tuareg\tethnic group\n",
+            organizations: "Economic Community of West African States\tECOWAS\tregional bloc\n",
+            titles: "President\nGen.\n",
+            given_names: "Amadou\n",
+            surnames: "Traore\n",
+            org_suffixes: "Council\n",
+            common_words: "the\nmet\n",
+        })
+    }
+
+    #[test]
+    fn lookups_ignore_case_and_find_phrases() {
+        let k = small();
+        assert_eq!(
+            k.lookup("BURKINA faso").map(|e| e.kind),
+            Some(EntityKind::Place)
+        );
+        assert_eq!(
+            k.lookup("ecowas").and_then(|e| e.expansion.as_deref()),
+            Some("Economic Community of West African States")
+        );
+        assert!(k.word_flags("Malian").contains(LexFlags::DEMONYM));
+        assert!(k.word_flags("gen.").contains(LexFlags::TITLE));
+        let words = ["Amadou", "met", "Burkina", "Faso", "in", "Bamako"];
+        let found: Vec<_> = k
+            .match_phrases(&words)
+            .into_iter()
+            .map(|(a, b, e)| (a, b, e.name.as_str()))
+            .collect();
+        assert_eq!(found, vec![(2, 4, "Burkina Faso"), (5, 6, "Bamako")]);
+        let flags = k.token_flags(&words);
+        assert!(flags[3].contains(LexFlags::IN_PHRASE | LexFlags::COUNTRY));
+        assert!(flags[0].contains(LexFlags::GIVEN_NAME));
+    }
+}

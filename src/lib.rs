@@ -1,0 +1,49 @@
+//! dramatis: who and where plain prose talks about.
+//!
+//! The core (`text`, `knowledge`, `recognize`, `resolve`, `diagnostics`,
+//! `analysis`) is pure: text in, [`Analysis`] out, no I/O. `lsp` and `cli`
+//! are the only edges. See ARCHITECTURE.md.
+
+pub mod analysis;
+pub mod config;
+pub mod diagnostics;
+pub mod knowledge;
+pub mod recognize;
+pub mod resolve;
+pub mod text;
+
+pub mod cli;
+pub mod lsp;
+
+pub use analysis::{
+    Analysis, Diagnostic, DiagnosticCode, Entity, EntityId, EntityKind, Mention, MentionId,
+    Severity,
+};
+pub use config::Config;
+pub use knowledge::Knowledge;
+pub use recognize::Recognizer;
+pub use text::{ByteOffset, Span, TextFormat};
+
+/// Analyses one document: tokenize, recognize, resolve, diagnose.
+///
+/// Never fails and never panics on any text: a document the recognizer
+/// cannot make sense of simply yields fewer entities.
+pub fn analyze(
+    text: &str,
+    format: TextFormat,
+    config: &Config,
+    knowledge: &Knowledge,
+    recognizer: &dyn Recognizer,
+) -> Analysis {
+    let doc = text::tokenize(text, format);
+    let candidates = recognizer.recognize(&doc, knowledge);
+    let mut analysis = resolve::resolve(&doc, candidates, knowledge);
+    analysis.diagnostics = diagnostics::diagnose(&doc, &analysis, knowledge, config);
+    analysis
+}
+
+/// The recognizer the binary uses by default.
+pub fn default_recognizer() -> &'static dyn Recognizer {
+    static RULES: recognize::rules::RuleRecognizer = recognize::rules::RuleRecognizer;
+    &RULES
+}
