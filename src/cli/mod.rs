@@ -1,7 +1,65 @@
-//! The command line: a thin layer over the core.
+//! The command line: a thin layer over the core. Each subcommand lives in its
+//! own module and returns the process exit code.
+
+mod check;
+pub mod eval;
+mod files;
+pub mod train;
 
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "dramatis",
+    version,
+    about = "Who and where your prose talks about"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the language server on stdio.
+    Lsp {
+        /// Accepted and ignored: stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Print diagnostics for files and directories, like a compiler.
+    Check(check::CheckArgs),
+    /// Print the entities and mentions of each file as JSON.
+    Annotate(check::AnnotateArgs),
+    /// Train the recognizer from CoNLL column files and standoff folders.
+    Train(train::TrainArgs),
+    /// Score the recognizer against gold data (exact-span P/R/F1).
+    Eval(eval::EvalArgs),
+}
+
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Lsp { stdio: _ } => crate::lsp::run_stdio(),
+        Command::Check(args) => check::run_check(&args),
+        Command::Annotate(args) => check::run_annotate(&args),
+        Command::Train(args) => train::run(&args),
+        Command::Eval(args) => eval::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
 }
