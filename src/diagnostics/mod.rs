@@ -99,8 +99,21 @@ fn acronym_diagnostics(
     knowledge: &Knowledge,
     emit: &mut Emit<'_>,
 ) {
+    // An all-capitals word is an acronym only if the document never writes
+    // it in lower case and the gazetteer does not know it as a plain name
+    // ("MALI" in a headline is Mali, shouted).
+    let written_plainly = |text: &str| {
+        let key = fold_key(text);
+        mentions.iter().any(|m| {
+            let other = m.span.text(doc.text);
+            fold_key(other) == key && other.chars().any(char::is_lowercase)
+        }) || knowledge
+            .lookup(text)
+            .is_some_and(|k| k.expansion.is_none() && k.name.chars().any(char::is_lowercase))
+    };
     let acronyms: Vec<&&Mention> = mentions
         .iter()
+        .filter(|m| !written_plainly(m.span.text(doc.text)))
         .filter(|m| {
             m.form == MentionForm::Acronym
                 || (m.form != MentionForm::Expansion && is_acronym(m.span.text(doc.text)))

@@ -12,6 +12,7 @@ pub mod acronym;
 mod normalize;
 
 use rustc_hash::FxHashMap;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::analysis::{Analysis, Entity, EntityId, EntityKind, Mention, MentionForm, MentionId};
 use crate::knowledge::Knowledge;
@@ -491,8 +492,10 @@ fn make_entity(
     let mut aliases: Vec<String> = Vec::new();
     for &i in &members {
         let t = text(i);
-        if !aliases.iter().any(|a| a == t) {
-            aliases.push(t.to_string());
+        // One alias per spelling: NFC makes decomposed and precomposed é one.
+        let t: String = t.nfc().collect();
+        if !aliases.contains(&t) {
+            aliases.push(t);
         }
     }
     let mut roles: Vec<String> = Vec::new();
