@@ -2,7 +2,7 @@
 //! code (see `DiagnosticCode`), a severity from the config, a message naming
 //! the entity, and related locations.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analysis::{
     Analysis, Diagnostic, DiagnosticCode, Entity, EntityKind, Fix, Mention, MentionForm,
@@ -102,22 +102,26 @@ fn acronym_diagnostics(
     // An all-capitals word is an acronym only if the document never writes
     // it in lower case and the gazetteer does not know it as a plain name
     // ("MALI" in a headline is Mali, shouted).
+    let plain_keys: FxHashSet<String> = mentions
+        .iter()
+        .map(|m| m.span.text(doc.text))
+        .filter(|t| t.chars().any(char::is_lowercase))
+        .map(fold_key)
+        .collect();
     let written_plainly = |text: &str| {
-        let key = fold_key(text);
-        mentions.iter().any(|m| {
-            let other = m.span.text(doc.text);
-            fold_key(other) == key && other.chars().any(char::is_lowercase)
-        }) || knowledge
-            .lookup(text)
-            .is_some_and(|k| k.expansion.is_none() && k.name.chars().any(char::is_lowercase))
+        plain_keys.contains(&fold_key(text))
+            || knowledge
+                .lookup(text)
+                .is_some_and(|k| k.expansion.is_none() && k.name.chars().any(char::is_lowercase))
     };
+    // Shape first: the plain-spelling test allocates.
     let acronyms: Vec<&&Mention> = mentions
         .iter()
-        .filter(|m| !written_plainly(m.span.text(doc.text)))
         .filter(|m| {
             m.form == MentionForm::Acronym
                 || (m.form != MentionForm::Expansion && is_acronym(m.span.text(doc.text)))
         })
+        .filter(|m| !written_plainly(m.span.text(doc.text)))
         .collect();
     let Some(first) = acronyms.first() else {
         return;

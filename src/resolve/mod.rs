@@ -70,7 +70,7 @@ pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowl
         .collect();
     let mut clusters: Vec<Cluster> = Vec::new();
     cluster_acronyms(doc, &definitions, &mut items, &mut clusters);
-    cluster_people(doc, &mut items, &mut clusters);
+    cluster_people(doc, &mut items, &mut clusters, knowledge);
     cluster_by_key(doc, &mut items, &mut clusters);
     build(doc, items, clusters, knowledge)
 }
@@ -225,7 +225,12 @@ fn cluster_acronyms(
 }
 
 /// People: full names first, then short forms against all full names.
-fn cluster_people(doc: &Document<'_>, items: &mut [Item], clusters: &mut Vec<Cluster>) {
+fn cluster_people(
+    doc: &Document<'_>,
+    items: &mut [Item],
+    clusters: &mut Vec<Cluster>,
+    knowledge: &Knowledge,
+) {
     let first_person_cluster = clusters.len();
     // Full names (two words or more).
     for (index, item) in items.iter_mut().enumerate() {
@@ -277,6 +282,11 @@ fn cluster_people(doc: &Document<'_>, items: &mut [Item], clusters: &mut Vec<Clu
             continue;
         }
         let word = &words[0];
+        // "Washington" the city stays a place even beside George Washington;
+        // only names the gazetteer does not know switch kind.
+        if item.kind != EntityKind::Person && knowledge.lookup(item.span.text(doc.text)).is_some() {
+            continue;
+        }
         let surname: Vec<usize> = full_clusters
             .clone()
             .filter(|&c| clusters[c].words.last() == Some(word))
