@@ -50,6 +50,21 @@ struct Cluster {
     expansion: Option<String>,
     /// Candidate entities when this cluster stands for an ambiguous short form.
     ambiguous_with: Vec<usize>,
+    /// People: how many of `items` (a sorted prefix) are full names; short
+    /// forms follow, also in document order.
+    full_names: usize,
+}
+
+/// The cluster's last item before `index`, in O(log n): both the full-name
+/// prefix and the short-form tail of `items` are sorted, and short forms are
+/// added in document order.
+fn latest_before(cluster: &Cluster, index: usize) -> Option<usize> {
+    let (full, short) = cluster
+        .items
+        .split_at(cluster.full_names.min(cluster.items.len()));
+    let full = full[..full.partition_point(|&i| i < index)].last();
+    let short = short.last().filter(|&&i| i < index);
+    full.max(short).copied()
 }
 
 pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowledge) -> Resolved {
@@ -267,6 +282,9 @@ fn cluster_people(
         clusters[cluster].items.push(index);
     }
     let full_clusters = first_person_cluster..clusters.len();
+    for cluster in &mut clusters[full_clusters.clone()] {
+        cluster.full_names = cluster.items.len();
+    }
     // Single words: a person's short form, or a person's surname mis-typed
     // as another kind by the recognizer.
     let mut single_clusters: FxHashMap<String, usize> = FxHashMap::default();
@@ -335,15 +353,7 @@ fn cluster_people(
             let recent = fits
                 .iter()
                 .copied()
-                .max_by_key(|&c| {
-                    clusters[c]
-                        .items
-                        .iter()
-                        .filter(|&&i| i < index)
-                        .max()
-                        .copied()
-                        .map_or(0, |i| i + 1)
-                })
+                .max_by_key(|&c| latest_before(&clusters[c], index).map_or(0, |i| i + 1))
                 .unwrap_or(fits[0]);
             item.cluster = recent;
             clusters[recent].items.push(index);
