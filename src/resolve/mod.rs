@@ -110,57 +110,66 @@ fn apply_acronym_definitions(
     if definitions.is_empty() {
         return;
     }
+    // `named` is sorted and disjoint, so the candidates a definition
+    // overlaps are found by binary search.
+    let mut removed = vec![false; named.len()];
+    let mut added: Vec<Named> = Vec::with_capacity(definitions.len() * 2);
     let mut acronyms: FxHashMap<String, EntityKind> = FxHashMap::default();
     for def in definitions {
-        let overlapping: Vec<EntityKind> = named
-            .iter()
-            .filter(|n| n.tokens.start < def.long.end && def.long.start < n.tokens.end)
-            .map(|n| n.kind)
-            .collect();
+        let low = def.long.start.min(def.short.start);
+        let high = def.long.end.max(def.short.end);
+        let first = named.partition_point(|n| n.tokens.end <= low);
+        let mut overlapping = Vec::new();
+        for (index, n) in named.iter().enumerate().skip(first) {
+            if n.tokens.start >= high {
+                break;
+            }
+            if n.tokens.start < def.long.end && def.long.start < n.tokens.end {
+                overlapping.push(n.kind);
+            }
+            removed[index] = true;
+        }
         let long_text = doc.tokens_span(def.long.start, def.long.end).text(doc.text);
         let kind = knowledge
             .lookup(long_text)
             .map(|e| e.kind)
-            .or_else(|| majority(overlapping.iter().copied()))
-            .or_else(|| named.iter().find(|n| n.tokens == def.short).map(|n| n.kind))
+            .or_else(|| majority(overlapping.into_iter()))
             .unwrap_or(EntityKind::Organization);
-        named.retain(|n| {
-            let overlaps_long = n.tokens.start < def.long.end && def.long.start < n.tokens.end;
-            let overlaps_short = n.tokens.start < def.short.end && def.short.start < n.tokens.end;
-            !overlaps_long && !overlaps_short
-        });
-        named.push(Named {
-            tokens: def.long.clone(),
-            kind,
-            roles: Vec::new(),
-        });
-        named.push(Named {
-            tokens: def.short.clone(),
-            kind,
-            roles: Vec::new(),
-        });
+        for tokens in [def.long.clone(), def.short.clone()] {
+            added.push(Named {
+                tokens,
+                kind,
+                roles: Vec::new(),
+            });
+        }
         acronyms.insert(fold_key(doc.token_text(def.short.start)), kind);
     }
+    let mut keep = removed.iter().map(|r| !r);
+    named.retain(|_| keep.next().unwrap_or(true));
+    named.extend(added);
     // Bare uses of a defined acronym that the recognizer missed.
+    let mut covered = vec![false; doc.tokens.len()];
+    for n in named.iter() {
+        for c in
+            &mut covered[n.tokens.start.min(doc.tokens.len())..n.tokens.end.min(doc.tokens.len())]
+        {
+            *c = true;
+        }
+    }
     for (index, token) in doc.tokens.iter().enumerate() {
-        if token.shape != TokenShape::Capitalized {
+        if covered[index] || token.shape != TokenShape::Capitalized {
             continue;
         }
         let word = doc.token_text(index);
         if !is_acronym(word) {
             continue;
         }
-        if let Some(kind) = acronyms.get(&fold_key(word)) {
-            if !named
-                .iter()
-                .any(|n| n.tokens.start <= index && index < n.tokens.end)
-            {
-                named.push(Named {
-                    tokens: index..index + 1,
-                    kind: *kind,
-                    roles: Vec::new(),
-                });
-            }
+        if let Some(&kind) = acronyms.get(&fold_key(word)) {
+            named.push(Named {
+                tokens: index..index + 1,
+                kind,
+                roles: Vec::new(),
+            });
         }
     }
     named.sort_by_key(|n| (n.tokens.start, n.tokens.end));
@@ -182,16 +191,20 @@ fn majority(kinds: impl Iterator<Item = EntityKind>) -> Option<EntityKind> {
 
 /// One kind per name: "Mali" tagged place eight times and person once is a place.
 fn vote_kinds(doc: &Document<'_>, named: &mut [Named]) {
-    let mut votes: FxHashMap<String, Vec<EntityKind>> = FxHashMap::default();
     let keys: Vec<String> = named
         .iter()
         .map(|n| fold_key(doc.tokens_span(n.tokens.start, n.tokens.end).text(doc.text)))
         .collect();
+    let mut votes: FxHashMap<&str, Vec<EntityKind>> = FxHashMap::default();
     for (n, key) in named.iter().zip(&keys) {
-        votes.entry(key.clone()).or_default().push(n.kind);
+        votes.entry(key.as_str()).or_default().push(n.kind);
     }
+    let winners: FxHashMap<&str, EntityKind> = votes
+        .into_iter()
+        .filter_map(|(key, kinds)| Some((key, majority(kinds.into_iter())?)))
+        .collect();
     for (n, key) in named.iter_mut().zip(&keys) {
-        if let Some(kind) = votes.get(key).and_then(|k| majority(k.iter().copied())) {
+        if let Some(&kind) = winners.get(key.as_str()) {
             n.kind = kind;
         }
     }
