@@ -1,6 +1,7 @@
 // The server's settings, read from VS Code's `dramatis.*` configuration and
 // shaped the way the server expects them: `{ severity: { <code>: <level> },
-// inlayHints, hover, fileTypes }`. The same object goes out as
+// inlayHints, hover, codeLens }`. `fileTypes` stays on this side: it only
+// decides which documents the client hands to the server. The same object goes out as
 // `initializationOptions.dramatis` and as `settings.dramatis` in
 // `workspace/didChangeConfiguration`, so the server has one parser for both.
 import * as vscode from "vscode";
@@ -21,7 +22,7 @@ export interface ServerSettings {
   severity: Record<string, SeverityLevel>;
   inlayHints: boolean;
   hover: boolean;
-  fileTypes: string[];
+  codeLens: boolean;
 }
 
 const DEFAULT_FILE_TYPES = ["plaintext", "markdown"];
@@ -40,7 +41,7 @@ export function readServerSettings(): ServerSettings {
     severity,
     inlayHints: config.get<boolean>("inlayHints", false),
     hover: config.get<boolean>("hover", true),
-    fileTypes: readFileTypes(),
+    codeLens: config.get<boolean>("codeLens", true),
   };
 }
 
