@@ -50,13 +50,23 @@ local function buffer_lines()
   return vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
 end
 
-local function utf16_col(line, byte_col)
-  local _, utf16 = vim.str_utfindex(line, byte_col)
-  return utf16
+-- Columns in the encoding the server chose (0.7 always speaks UTF-16; newer
+-- Neovims may agree on UTF-8 or UTF-32).
+local encoding = 'utf-16'
+
+local function lsp_col(line, byte_index)
+  if encoding == 'utf-8' then
+    return byte_index
+  end
+  local utf32, utf16 = vim.str_utfindex(line, byte_index)
+  return encoding == 'utf-32' and utf32 or utf16
 end
 
-local function byte_col(line, utf16)
-  local ok, col = pcall(vim.str_byteindex, line, utf16, true)
+local function byte_col(line, character)
+  if encoding == 'utf-8' then
+    return character <= #line and character or nil
+  end
+  local ok, col = pcall(vim.str_byteindex, line, character, encoding == 'utf-16')
   return ok and col or nil
 end
 
@@ -80,8 +90,8 @@ local function find(text, nth)
         seen = seen + 1
         if seen == nth then
           return {
-            start = { line = row - 1, character = utf16_col(line, s - 1) },
-            ['end'] = { line = row - 1, character = utf16_col(line, e) },
+            start = { line = row - 1, character = lsp_col(line, s - 1) },
+            ['end'] = { line = row - 1, character = lsp_col(line, e) },
           }
         end
       end
@@ -601,6 +611,7 @@ local function main()
     'no attach within ' .. timeout_ms .. ' ms; is ' .. server_bin .. ' a working language server?') then
     return
   end
+  encoding = client.offset_encoding or 'utf-16'
   server_pid = client.rpc and client.rpc.pid
   if pidfile and server_pid then
     local file = io.open(pidfile, 'w')
@@ -610,7 +621,8 @@ local function main()
     end
   end
   say('     server ' .. server_bin .. ' (pid ' .. tostring(server_pid) .. '), Neovim '
-    .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch))
+    .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch)
+    .. ', positions in ' .. encoding)
 
   -- Each group runs on its own so one server bug does not hide the rest.
   for _, step in ipairs({ check_capabilities, check_diagnostics, check_hover, check_definition,

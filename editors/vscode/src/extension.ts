@@ -10,6 +10,7 @@ import {
   State,
   TransportKind,
 } from "vscode-languageclient/node";
+import { asPeekLenses } from "./lenses";
 import { jumpToMention } from "./mentions";
 import { findServer } from "./server";
 import { needsRestart, readFileTypes, readServerSettings, SECTION } from "./settings";
@@ -72,11 +73,17 @@ async function start(): Promise<void> {
     { scheme: "file", language },
     { scheme: "untitled", language },
   ]);
+  // Filled in once the client exists; the middleware only runs after that.
+  const holder: { client?: LanguageClient } = {};
   const clientOptions: LanguageClientOptions = {
     documentSelector,
     outputChannel: output,
     initializationOptions: { [SECTION]: readServerSettings() },
     middleware: {
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        return holder.client ? asPeekLenses(holder.client, lenses) : lenses;
+      },
       workspace: {
         // We push our own shaped settings on every change (see activate);
         // the library's generic push would send `settings: null` on top.
@@ -92,10 +99,11 @@ async function start(): Promise<void> {
     },
   };
 
-  const created = new LanguageClient("dramatis", "dramatis", serverOptions, clientOptions);
+  const languageClient = new LanguageClient("dramatis", "dramatis", serverOptions, clientOptions);
+  holder.client = languageClient;
   const statusItem = status;
-  created.registerFeature(new ProgressToStatus(created, statusItem));
-  created.onDidChangeState(({ newState }) => {
+  languageClient.registerFeature(new ProgressToStatus(languageClient, statusItem));
+  languageClient.onDidChangeState(({ newState }) => {
     if (newState === State.Starting) {
       statusItem.starting();
     } else if (newState === State.Running) {
@@ -104,10 +112,10 @@ async function start(): Promise<void> {
       statusItem.stopped("The dramatis language server stopped.");
     }
   });
-  client = created;
+  client = languageClient;
   statusItem.starting();
   try {
-    await created.start();
+    await languageClient.start();
   } catch (error) {
     statusItem.stopped(`The dramatis language server failed to start: ${String(error)}`);
     output.appendLine(`failed to start ${server.command}: ${String(error)}`);

@@ -30,6 +30,8 @@ local defaults = {
     inlayHints = false,
     hover = true,
   },
+  -- Show the "N mentions" lenses (Neovim draws them as virtual text).
+  codelens = true,
 }
 
 M.options = vim.deepcopy(defaults)
@@ -44,6 +46,24 @@ local function find_root(bufnr, markers)
   return dir
 end
 
+-- Runs the user's on_attach, then keeps the code lenses fresh.
+local function attach_handler(opts)
+  return function(client, bufnr)
+    if opts.on_attach then
+      opts.on_attach(client, bufnr)
+    end
+    if opts.codelens and vim.lsp.codelens then
+      pcall(vim.lsp.codelens.refresh)
+      vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost' }, {
+        buffer = bufnr,
+        callback = function()
+          pcall(vim.lsp.codelens.refresh)
+        end,
+      })
+    end
+  end
+end
+
 --- The client configuration shared by every Neovim version.
 function M.client_config(opts)
   opts = opts or M.options
@@ -56,7 +76,7 @@ function M.client_config(opts)
     init_options = { dramatis = opts.settings },
     settings = { dramatis = opts.settings },
     capabilities = opts.capabilities,
-    on_attach = opts.on_attach,
+    on_attach = attach_handler(opts),
   }
 end
 
@@ -106,10 +126,22 @@ end
 
 M._attach_legacy = attach_legacy
 
+-- The "N mentions" lens runs dramatis.showReferences with (uri, position,
+-- locations); a quickfix list is Neovim's natural references view.
+local function show_references(command, ctx)
+  local arguments = command.arguments or {}
+  local locations = arguments[3] or {}
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local items = vim.lsp.util.locations_to_items(locations, client and client.offset_encoding or 'utf-16')
+  vim.fn.setqflist({}, ' ', { title = command.title, items = items })
+  vim.cmd('copen')
+end
+
 --- Starts dramatis for the configured file types. `opts` overrides the
 --- defaults above; `opts.settings` is merged into the default settings.
 function M.setup(opts)
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
+  vim.lsp.commands['dramatis.showReferences'] = show_references
   if vim.lsp.config and vim.lsp.enable then
     setup_with_config()
   elseif vim.lsp.start then
