@@ -364,6 +364,36 @@ local function check_diagnostics()
   end
   check('acronym-undefined is reported on "KRPA"', undefined, 'diagnostics: ' .. show(summary))
   check('no acronym-undefined on "CFA", which is spelled out', not cfa_undefined, 'diagnostics: ' .. show(summary))
+
+  -- A severity setting of "off" must silence the code when it changes.
+  local function count_code(code)
+    local n = 0
+    for _, diagnostic in ipairs(diagnostics_by_uri[uri] or {}) do
+      if diagnostic.code == code then
+        n = n + 1
+      end
+    end
+    return n
+  end
+  if undefined then
+    local dramatis = require('dramatis')
+    dramatis.update_settings({ severity = { ['acronym-undefined'] = 'off' } })
+    local silenced = wait_for(function()
+      return count_code('acronym-undefined') == 0
+    end)
+    check('severity "off" for acronym-undefined removes it (didChangeConfiguration)', silenced,
+      'still ' .. count_code('acronym-undefined'))
+    dramatis.update_settings({ severity = { ['acronym-undefined'] = 'warning' } })
+    local back = wait_for(function()
+      for _, diagnostic in ipairs(diagnostics_by_uri[uri] or {}) do
+        if diagnostic.code == 'acronym-undefined' and diagnostic.severity == 2 then
+          return true
+        end
+      end
+      return false
+    end)
+    check('severity "warning" brings it back as a warning', back, 'diagnostics: ' .. show(diagnostics_by_uri[uri]))
+  end
 end
 
 --- Decodes the relative semanticTokens encoding into absolute tokens.
@@ -397,6 +427,8 @@ local function decode_tokens(data, legend)
   return tokens, nil
 end
 
+local decoded_tokens -- set by check_semantic_tokens, used by check_code_lens
+
 local function check_semantic_tokens()
   local provider = client.server_capabilities.semanticTokensProvider or {}
   local legend = provider.legend or {}
@@ -413,6 +445,7 @@ local function check_semantic_tokens()
   if not check('semanticTokens/full answers with well-formed data', result and tokens, err or decode_err) then
     return
   end
+  decoded_tokens = tokens
   local unknown = vim.tbl_filter(function(token) return token.type == nil end, tokens)
   check('every semantic token has a type from the legend', #unknown == 0, show(unknown))
 
@@ -457,6 +490,7 @@ local function check_code_lens()
   end
   local resolve = (client.server_capabilities.codeLensProvider or {}).resolveProvider
   local mismatches, by_text = {}, {}
+  local mention_ranges, mixed_kinds = {}, {}
   for _, lens in ipairs(lenses) do
     if not lens.command and resolve then
       lens = request('codeLens/resolve', lens) or lens
@@ -466,12 +500,53 @@ local function check_code_lens()
       context = { includeDeclaration = true } }
     local refs = request('textDocument/references', params) or {}
     by_text[range_text(lens.range) or '?'] = count
+    local kinds = {}
+    for _, location in ipairs(refs) do
+      table.insert(mention_ranges, location.range)
+      for _, token in ipairs(decoded_tokens or {}) do
+        if same_range(token.range, location.range) then
+          kinds[token.type or '?'] = true
+        end
+      end
+    end
+    if #vim.tbl_keys(kinds) > 1 then
+      table.insert(mixed_kinds, (range_text(lens.range) or '?') .. ': ' .. table.concat(vim.tbl_keys(kinds), '/'))
+    end
     if count == nil or count ~= #refs then
       table.insert(mismatches, string.format('%s: title %q but %d references', describe(lens.range), title, #refs))
     end
   end
   check('every code lens count ("N mentions") equals the number of references', #mismatches == 0,
     table.concat(mismatches, '; '))
+
+  -- Lenses name every entity, references every mention: together they are
+  -- the server's own list of mentions, which semantic tokens must match.
+  if decoded_tokens then
+    local untokened, unreferenced = {}, {}
+    for _, range in ipairs(mention_ranges) do
+      local found = false
+      for _, token in ipairs(decoded_tokens) do
+        found = found or same_range(token.range, range)
+      end
+      if not found then
+        table.insert(untokened, describe(range))
+      end
+    end
+    for _, token in ipairs(decoded_tokens) do
+      local found = false
+      for _, range in ipairs(mention_ranges) do
+        found = found or same_range(token.range, range)
+      end
+      if not found then
+        table.insert(unreferenced, describe(token.range))
+      end
+    end
+    check('every mention (all references of all lenses) has a semantic token', #untokened == 0,
+      'without token: ' .. show(untokened))
+    check('every semantic token is a mention of some entity', #unreferenced == 0,
+      'not a reference: ' .. show(unreferenced))
+    check("all mentions of an entity share one token kind", #mixed_kinds == 0, show(mixed_kinds))
+  end
   -- The lens sits on the entity's introducing mention or its line start.
   local okonkwo = by_text['Margaret Okonkwo'] or by_text['Margaret']
   check('code lens on "Margaret Okonkwo" says 4 mentions', okonkwo == 4, 'lenses: ' .. show(by_text))
