@@ -55,19 +55,11 @@ end
 local encoding = 'utf-16'
 
 local function lsp_col(line, byte_index)
-  if encoding == 'utf-8' then
-    return byte_index
-  end
-  local utf32, utf16 = vim.str_utfindex(line, byte_index)
-  return encoding == 'utf-32' and utf32 or utf16
+  return require('dramatis').column(line, byte_index, encoding)
 end
 
 local function byte_col(line, character)
-  if encoding == 'utf-8' then
-    return character <= #line and character or nil
-  end
-  local ok, col = pcall(vim.str_byteindex, line, character, encoding == 'utf-16')
-  return ok and col or nil
+  return require('dramatis').byte_index(line, character, encoding)
 end
 
 local function is_word_char(char)
@@ -137,8 +129,13 @@ end
 local client
 local diagnostics_by_uri = {}
 
+-- client.f(...) before Neovim 0.11, client:f(...) after.
+local function call(method, ...)
+  return require('dramatis')._call(client, method, ...)
+end
+
 local function request(method, params)
-  local response, err = client.request_sync(method, params, timeout_ms, bufnr)
+  local response, err = call('request_sync', method, params, timeout_ms, bufnr)
   if not response then
     return nil, 'no answer: ' .. tostring(err)
   end
@@ -205,20 +202,20 @@ local function process_alive(pid)
   if not pid then
     return false
   end
-  local ok = vim.loop.kill(pid, 0)
+  local ok = (vim.uv or vim.loop).kill(pid, 0)
   return ok == 0 or ok == true
 end
 
 local function finish()
   if client then
-    client.stop()
+    call('stop')
     local stopped = wait_for(function()
-      return client.is_stopped()
+      return call('is_stopped')
     end, 5000)
     if not stopped then
-      client.stop(true)
+      call('stop', true)
       wait_for(function()
-        return client.is_stopped()
+        return call('is_stopped')
       end, 2000)
     end
     if server_pid then
@@ -688,6 +685,16 @@ local function main()
   end
   encoding = client.offset_encoding or 'utf-16'
   server_pid = client.rpc and client.rpc.pid
+  if not server_pid then
+    -- Newer Neovims keep the pid private: find our child running the binary.
+    local binary_name = vim.fn.fnamemodify(server_bin, ':t')
+    for _, child in ipairs(vim.api.nvim_get_proc_children(vim.fn.getpid())) do
+      local info = vim.api.nvim_get_proc(child)
+      if info and info.name == binary_name then
+        server_pid = child
+      end
+    end
+  end
   if pidfile and server_pid then
     local file = io.open(pidfile, 'w')
     if file then

@@ -5,6 +5,7 @@
 #
 # Environment:
 #   DRAMATIS_BIN          use this server binary instead of building one
+#   E2E_NVIM              use this Neovim instead of `nvim` on PATH
 #   E2E_TIMEOUT           seconds for the whole Neovim run (default 150)
 #   E2E_WAIT_MS           milliseconds for each wait inside Neovim (default 15000)
 #   E2E_BUILD_TIMEOUT     seconds for `cargo build --release` (default 1500)
@@ -25,7 +26,8 @@ fail_early() {
 }
 
 # --- Neovim -----------------------------------------------------------------
-if ! command -v nvim >/dev/null 2>&1; then
+nvim=${E2E_NVIM:-nvim}
+if [ -z "${E2E_NVIM:-}" ] && ! command -v nvim >/dev/null 2>&1; then
   if [ "$(id -u)" -ne 0 ]; then
     fail_early "nvim is not installed and we are not root to apt-get it; install neovim (>= 0.7)"
   fi
@@ -35,7 +37,8 @@ if ! command -v nvim >/dev/null 2>&1; then
     timeout 600 apt-get install -y -qq neovim >/dev/null ||
     fail_early "apt-get install neovim failed"
 fi
-nvim_version=$(nvim --version | head -n 1)
+nvim_version=$("$nvim" --version | head -n 1) || fail_early "$nvim --version does not run"
+
 echo "e2e-neovim: using $nvim_version"
 
 # --- The server binary ------------------------------------------------------
@@ -83,12 +86,12 @@ cp "$repo/tests/e2e/harbour.txt" "$work/workspace/harbour.txt"
 E2E_REPO=$repo DRAMATIS_BIN=$server_bin E2E_DOC=$work/workspace/harbour.txt \
   E2E_ROOT=$work/workspace E2E_PIDFILE=$pidfile E2E_TIMEOUT_MS=$wait_ms \
   XDG_CONFIG_HOME=$work/xdg XDG_DATA_HOME=$work/xdg XDG_STATE_HOME=$work/xdg XDG_CACHE_HOME=$work/xdg \
-  timeout -k 5 "$run_timeout" nvim --headless -u NONE -i NONE -n \
+  timeout -k 5 "$run_timeout" "$nvim" --headless -u NONE -i NONE -n \
   -c "luafile $repo/tests/e2e/neovim.lua" </dev/null 2>"$work/nvim.stderr" | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ] && [ -s "$work/nvim.stderr" ]; then
   echo "--- Neovim's messages (stderr) ---"
-  tr '\r' '\n' <"$work/nvim.stderr" | sed -e '/^$/d' | tail -n 40
+  { tr '\r' '\n' <"$work/nvim.stderr"; echo; } | sed -e '/^$/d' | tail -n 40
   echo "---"
 fi
 

@@ -36,6 +36,44 @@ local defaults = {
 
 M.options = vim.deepcopy(defaults)
 
+-- Neovim 0.11 turned client functions into methods (client:notify(...)) and
+-- changed the signatures of vim.str_utfindex/str_byteindex.
+local has_methods = vim.fn.has('nvim-0.11') == 1
+
+local function call(client, method, ...)
+  if has_methods then
+    return client[method](client, ...)
+  end
+  return client[method](...)
+end
+M._call = call
+
+--- Column of byte index `byte` of `line` in `encoding` (utf-8/16/32).
+function M.column(line, byte, encoding)
+  if encoding == 'utf-8' then
+    return byte
+  end
+  if has_methods then
+    return vim.str_utfindex(line, encoding, byte, false)
+  end
+  local utf32, utf16 = vim.str_utfindex(line, byte)
+  return encoding == 'utf-32' and utf32 or utf16
+end
+
+--- Byte index of column `character` (in `encoding`) of `line`; nil if past the end.
+function M.byte_index(line, character, encoding)
+  if encoding == 'utf-8' then
+    return character <= #line and character or nil
+  end
+  local ok, byte
+  if has_methods then
+    ok, byte = pcall(vim.str_byteindex, line, encoding, character, false)
+  else
+    ok, byte = pcall(vim.str_byteindex, line, character, encoding == 'utf-16')
+  end
+  return ok and byte or nil
+end
+
 local function find_root(bufnr, markers)
   local path = vim.api.nvim_buf_get_name(bufnr)
   local dir = path ~= '' and vim.fn.fnamemodify(path, ':p:h') or vim.fn.getcwd()
@@ -82,6 +120,7 @@ end
 
 local function setup_with_config()
   local config = M.client_config()
+  config.root_dir = M.options.root_dir
   vim.lsp.config(M.name, config)
   vim.lsp.enable(M.name)
 end
@@ -103,7 +142,7 @@ end
 local legacy_client_id
 local function attach_legacy(bufnr)
   local client = legacy_client_id and vim.lsp.get_client_by_id(legacy_client_id)
-  if not client or client.is_stopped() then
+  if not client or call(client, 'is_stopped') then
     local config = M.client_config()
     config.root_dir = M.options.root_dir or find_root(bufnr, M.options.root_markers)
     config.capabilities = config.capabilities or vim.lsp.protocol.make_client_capabilities()
@@ -164,7 +203,7 @@ function M.update_settings(settings)
   M.options.settings = vim.tbl_deep_extend('force', M.options.settings, settings)
   for _, client in ipairs(dramatis_clients(0)) do
     client.config.settings = { dramatis = M.options.settings }
-    client.notify('workspace/didChangeConfiguration', { settings = { dramatis = M.options.settings } })
+    call(client, 'notify', 'workspace/didChangeConfiguration', { settings = { dramatis = M.options.settings } })
   end
 end
 
@@ -185,20 +224,12 @@ local function cursor_position(bufnr, client)
   local row, col = unpack(vim.api.nvim_win_get_cursor(0))
   local line = vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1] or ''
   local encoding = client.offset_encoding or 'utf-16'
-  local character = col
-  if encoding ~= 'utf-8' then
-    local utf32, utf16 = vim.str_utfindex(line, math.min(col, #line))
-    character = encoding == 'utf-32' and utf32 or utf16
-  end
-  return { line = row - 1, character = character }, encoding
+  return { line = row - 1, character = M.column(line, math.min(col, #line), encoding) }, encoding
 end
 
 local function byte_column(bufnr, position, encoding)
   local line = vim.api.nvim_buf_get_lines(bufnr, position.line, position.line + 1, false)[1] or ''
-  if encoding == 'utf-8' then
-    return position.character
-  end
-  return vim.str_byteindex(line, position.character, encoding == 'utf-16')
+  return M.byte_index(line, position.character, encoding) or #line
 end
 
 --- Every mention of the entity under the cursor, sorted, as LSP ranges.
@@ -210,7 +241,7 @@ function M.mentions_at_cursor(timeout_ms)
   end
   local position, encoding = cursor_position(bufnr, client)
   local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) }, position = position }
-  local response = client.request_sync('textDocument/documentHighlight', params, timeout_ms or 2000, bufnr)
+  local response = call(client, 'request_sync', 'textDocument/documentHighlight', params, timeout_ms or 2000, bufnr)
   if not response or response.err then
     return nil, 'documentHighlight failed'
   end
