@@ -690,7 +690,8 @@ local function main()
     local binary_name = vim.fn.fnamemodify(server_bin, ':t')
     for _, child in ipairs(vim.api.nvim_get_proc_children(vim.fn.getpid())) do
       local info = vim.api.nvim_get_proc(child)
-      if info and info.name == binary_name then
+      -- The kernel keeps only the first 15 characters of a process name.
+      if info and info.name == binary_name:sub(1, 15) then
         server_pid = child
       end
     end
