@@ -37,8 +37,10 @@ pub fn analyze(
 ) -> Analysis {
     let doc = text::tokenize(text, format);
     let candidates = recognizer.recognize(&doc, knowledge);
-    let mut analysis = resolve::resolve(&doc, candidates, knowledge);
-    analysis.diagnostics = diagnostics::diagnose(&doc, &analysis, knowledge, config);
+    let resolved = resolve::resolve(&doc, candidates, knowledge);
+    let diagnostics = diagnostics::diagnose(&doc, &resolved, knowledge, config);
+    let mut analysis = resolved.analysis;
+    analysis.diagnostics = diagnostics;
     analysis
 }
 

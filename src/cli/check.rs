@@ -1,17 +1,318 @@
-//! `dramatis check` and `dramatis annotate`.
+//! `dramatis check` (compiler-style diagnostics) and `dramatis annotate`
+//! (the fixed JSON contract other tools rely on).
 
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct CheckArgs {}
+use serde_json::{json, Value};
 
-#[derive(clap::Args)]
-pub struct AnnotateArgs {}
+use super::files::{collect, Input};
+use crate::analysis::{Analysis, Severity};
+use crate::text::TextFormat;
+use crate::{analyze, default_recognizer, Config, Knowledge};
 
-pub fn run_check(_args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("check is not implemented yet")
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Json,
 }
 
-pub fn run_annotate(_args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("annotate is not implemented yet")
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
+pub enum AnnotateFormat {
+    Jsonl,
+    Json,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
+pub enum DenyLevel {
+    Hint,
+    Information,
+    Warning,
+    Error,
+    Never,
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories (walked for .txt, .text, .md, .markdown).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: CheckFormat,
+    /// Exit with 1 when a diagnostic at or above this severity exists.
+    #[arg(long, value_enum, default_value = "warning")]
+    deny: DenyLevel,
+}
+
+#[derive(clap::Args)]
+pub struct AnnotateArgs {
+    /// Files or directories (walked for .txt, .text, .md, .markdown).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// `jsonl`: one object per line; `json`: one array.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: AnnotateFormat,
+}
+
+fn analyze_input(path: &str, text: &str) -> Analysis {
+    analyze(
+        text,
+        TextFormat::from_path(path),
+        &Config::default(),
+        Knowledge::builtin(),
+        default_recognizer(),
+    )
+}
+
+fn report_unreadable(input: &Input) -> bool {
+    if let Err(err) = &input.text {
+        eprintln!("error: {}: {err}", input.path);
+        return true;
+    }
+    false
+}
+
+pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let inputs = collect(&args.paths);
+    let threshold = match args.deny {
+        DenyLevel::Hint => Some(Severity::Hint),
+        DenyLevel::Information => Some(Severity::Information),
+        DenyLevel::Warning => Some(Severity::Warning),
+        DenyLevel::Error => Some(Severity::Error),
+        DenyLevel::Never => None,
+    };
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut stdout = std::io::stdout().lock();
+    let (mut io_errors, mut denied, mut files) = (false, false, 0usize);
+    let mut counts = [0usize; 4];
+    let mut json_files = Vec::new();
+    for input in &inputs {
+        if report_unreadable(input) {
+            io_errors = true;
+            continue;
+        }
+        let Ok(text) = &input.text else { continue };
+        files += 1;
+        let analysis = analyze_input(&input.path, text);
+        let lines = LineIndex::new(text);
+        for d in &analysis.diagnostics {
+            counts[d.severity as usize] += 1;
+            denied |= threshold.is_some_and(|t| d.severity >= t);
+        }
+        match args.format {
+            CheckFormat::Human => {
+                for d in &analysis.diagnostics {
+                    write_human(&mut stdout, &input.path, text, &lines, d, color)?;
+                }
+            }
+            CheckFormat::Json => {
+                let diagnostics: Vec<Value> = analysis
+                    .diagnostics
+                    .iter()
+                    .map(|d| {
+                        let (line, column) = lines.line_col(text, d.span.start.to_usize());
+                        json!({
+                            "start": d.span.start.0, "end": d.span.end.0,
+                            "line": line, "column": column,
+                            "severity": d.severity.as_str(), "code": d.code.as_str(),
+                            "message": d.message,
+                        })
+                    })
+                    .collect();
+                json_files.push(json!({"path": input.path, "diagnostics": diagnostics}));
+            }
+        }
+    }
+    match args.format {
+        CheckFormat::Human => {
+            let [hint, info, warning, error] = counts;
+            writeln!(
+                stdout,
+                "{files} file{} checked: {error} error{}, {warning} warning{}, {info} information, {hint} hint{}",
+                plural(files),
+                plural(error),
+                plural(warning),
+                plural(hint)
+            )?;
+        }
+        CheckFormat::Json => writeln!(stdout, "{}", Value::Array(json_files))?,
+    }
+    Ok(ExitCode::from(if io_errors {
+        2
+    } else if denied {
+        1
+    } else {
+        0
+    }))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Line starts, to turn byte offsets into 1-based line and column
+/// (columns count characters, as compilers print them).
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        let bytes = text.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            match b {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+        }
+        LineIndex { starts }
+    }
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1)
+    }
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.line_of(offset);
+        let column = text
+            .get(self.starts[line]..offset)
+            .map_or(0, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+    fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let start = self.starts[line];
+        let end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        text.get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
+}
+
+fn write_human(
+    out: &mut impl Write,
+    path: &str,
+    text: &str,
+    lines: &LineIndex,
+    d: &crate::analysis::Diagnostic,
+    color: bool,
+) -> std::io::Result<()> {
+    let (line, column) = lines.line_col(text, d.span.start.to_usize());
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let severity_color = match d.severity {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Information => "1;36",
+        Severity::Hint => "1;32",
+    };
+    writeln!(
+        out,
+        "{}: {}: {}",
+        paint("1", &format!("{path}:{line}:{column}")),
+        paint(
+            severity_color,
+            &format!("{}[{}]", d.severity.as_str(), d.code.as_str())
+        ),
+        d.message
+    )?;
+    let source = lines.line_text(text, line - 1);
+    let gutter = line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let width = d.span.text(text).chars().count().max(1);
+    // Underline stays on the first line of a multi-line span.
+    let width = width.min(source.chars().count().saturating_sub(column - 1).max(1));
+    writeln!(out, "{pad} |")?;
+    writeln!(out, "{gutter} | {source}")?;
+    writeln!(
+        out,
+        "{pad} | {}{}",
+        " ".repeat(column - 1),
+        paint(severity_color, &"^".repeat(width))
+    )?;
+    for (span, label) in &d.related {
+        let (l, c) = lines.line_col(text, span.start.to_usize());
+        writeln!(out, "{pad} = note: {path}:{l}:{c}: {label}")?;
+    }
+    writeln!(out)
+}
+
+/// The `annotate` JSON for one analysed file (the fixed contract).
+pub fn annotation_json(path: &str, text: &str, analysis: &Analysis) -> Value {
+    let entity_id = |id: crate::analysis::EntityId| format!("e{}", id.0 + 1);
+    let mentions: Vec<Value> = analysis
+        .mentions
+        .iter()
+        .map(|m| {
+            json!({
+                "start": m.span.start.0, "end": m.span.end.0, "text": m.span.text(text),
+                "kind": m.kind.as_str(), "entity": entity_id(m.entity),
+            })
+        })
+        .collect();
+    let entities: Vec<Value> = analysis
+        .entities
+        .iter()
+        .map(|e| {
+            let definition = analysis
+                .mention(e.definition)
+                .map(|m| m.span)
+                .unwrap_or_default();
+            json!({
+                "id": entity_id(e.id), "name": e.name, "kind": e.kind.as_str(),
+                "aliases": e.aliases,
+                "definition": {"start": definition.start.0, "end": definition.end.0},
+            })
+        })
+        .collect();
+    let diagnostics: Vec<Value> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            json!({
+                "start": d.span.start.0, "end": d.span.end.0, "severity": d.severity.as_str(),
+                "code": d.code.as_str(), "message": d.message,
+            })
+        })
+        .collect();
+    json!({"path": path, "mentions": mentions, "entities": entities, "diagnostics": diagnostics})
+}
+
+pub fn run_annotate(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
+    let inputs = collect(&args.paths);
+    let mut stdout = std::io::stdout().lock();
+    let mut io_errors = false;
+    let mut all = Vec::new();
+    for input in &inputs {
+        if report_unreadable(input) {
+            io_errors = true;
+            continue;
+        }
+        let Ok(text) = &input.text else { continue };
+        let value = annotation_json(&input.path, text, &analyze_input(&input.path, text));
+        match args.format {
+            AnnotateFormat::Jsonl => writeln!(stdout, "{value}")?,
+            AnnotateFormat::Json => all.push(value),
+        }
+    }
+    if args.format == AnnotateFormat::Json {
+        writeln!(
+            stdout,
+            "{}",
+            serde_json::to_string_pretty(&Value::Array(all))?
+        )?;
+    }
+    Ok(ExitCode::from(if io_errors { 2 } else { 0 }))
 }

@@ -1,43 +1,564 @@
 //! Entity resolution: clusters candidate mentions into entities.
+//!
+//! - Acronym definitions tie a short form to its long form (`acronym`).
+//! - People: full names cluster by their variant key; a short form (surname,
+//!   given name) joins the one full name it fits anywhere in the document, or
+//!   is flagged ambiguous when it fits several.
+//! - Everything else clusters by variant key (`text::fold_key`), so names
+//!   differing only by diacritics, case, hyphens or spacing are one entity.
+//! - A name's kind is decided by majority over all its mentions.
 
-use crate::analysis::{Analysis, Entity, EntityId, Mention, MentionForm, MentionId};
+pub mod acronym;
+mod normalize;
+
+use rustc_hash::FxHashMap;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::analysis::{Analysis, Entity, EntityId, EntityKind, Mention, MentionForm, MentionId};
 use crate::knowledge::Knowledge;
 use crate::recognize::Candidate;
-use crate::text::Document;
+use crate::text::{fold_key, Document, Span, TokenShape};
+use acronym::{find_definitions, is_acronym, AcronymDefinition};
+use normalize::{normalize, Named};
 
-/// Placeholder: one entity per distinct surface form (replaced by the full
-/// resolver).
-pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, _knowledge: &Knowledge) -> Analysis {
-    let mut analysis = Analysis::default();
-    for candidate in candidates {
-        let text = candidate.span.text(doc.text);
-        let id = MentionId(analysis.mentions.len() as u32);
-        let entity = match analysis.entities.iter().position(|e| e.name == text) {
-            Some(e) => EntityId(e as u32),
+/// The analysis plus the facts diagnostics need that the analysis does not
+/// keep.
+#[derive(Clone, Debug, Default)]
+pub struct Resolved {
+    pub analysis: Analysis,
+    /// Short forms that fit several entities: the mention and every entity it fits.
+    pub ambiguous: Vec<(MentionId, Vec<EntityId>)>,
+}
+
+/// One mention being clustered.
+struct Item {
+    tokens: std::ops::Range<usize>,
+    span: Span,
+    kind: EntityKind,
+    roles: Vec<String>,
+    form: MentionForm,
+    cluster: usize,
+}
+
+#[derive(Default)]
+struct Cluster {
+    /// Variant keys of the words of the fullest name seen (people only).
+    words: Vec<String>,
+    /// Items in document order.
+    items: Vec<usize>,
+    /// Acronym clusters: the long form's text.
+    expansion: Option<String>,
+    /// Candidate entities when this cluster stands for an ambiguous short form.
+    ambiguous_with: Vec<usize>,
+    /// People: how many of `items` (a sorted prefix) are full names; short
+    /// forms follow, also in document order.
+    full_names: usize,
+}
+
+/// The cluster's last item before `index`, in O(log n): both the full-name
+/// prefix and the short-form tail of `items` are sorted, and short forms are
+/// added in document order.
+fn latest_before(cluster: &Cluster, index: usize) -> Option<usize> {
+    let (full, short) = cluster
+        .items
+        .split_at(cluster.full_names.min(cluster.items.len()));
+    let full = full[..full.partition_point(|&i| i < index)].last();
+    let short = short.last().filter(|&&i| i < index);
+    full.max(short).copied()
+}
+
+pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowledge) -> Resolved {
+    let definitions = find_definitions(doc);
+    let mut named = normalize(doc, candidates, knowledge);
+    apply_acronym_definitions(doc, &definitions, &mut named, knowledge);
+    vote_kinds(doc, &mut named);
+    let mut items: Vec<Item> = named
+        .into_iter()
+        .map(|n| Item {
+            span: doc.tokens_span(n.tokens.start, n.tokens.end),
+            tokens: n.tokens,
+            kind: n.kind,
+            roles: n.roles,
+            form: MentionForm::Other,
+            cluster: usize::MAX,
+        })
+        .collect();
+    let mut clusters: Vec<Cluster> = Vec::new();
+    cluster_acronyms(doc, &definitions, &mut items, &mut clusters);
+    cluster_people(doc, &mut items, &mut clusters, knowledge);
+    cluster_by_key(doc, &mut items, &mut clusters);
+    build(doc, items, clusters, knowledge)
+}
+
+fn words_of<'a>(doc: &Document<'a>, tokens: &std::ops::Range<usize>) -> Vec<&'a str> {
+    tokens
+        .clone()
+        .map(|i| doc.token_text(i))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
+/// Makes every acronym definition a pair of candidates: the long form
+/// replaces whatever overlapped it, the short form is added if missing, and
+/// later bare uses of the short form become candidates too.
+fn apply_acronym_definitions(
+    doc: &Document<'_>,
+    definitions: &[AcronymDefinition],
+    named: &mut Vec<Named>,
+    knowledge: &Knowledge,
+) {
+    if definitions.is_empty() {
+        return;
+    }
+    // `named` is sorted and disjoint, so the candidates a definition
+    // overlaps are found by binary search.
+    let mut removed = vec![false; named.len()];
+    let mut added: Vec<Named> = Vec::with_capacity(definitions.len() * 2);
+    let mut acronyms: FxHashMap<String, EntityKind> = FxHashMap::default();
+    for def in definitions {
+        let low = def.long.start.min(def.short.start);
+        let high = def.long.end.max(def.short.end);
+        let first = named.partition_point(|n| n.tokens.end <= low);
+        let mut overlapping = Vec::new();
+        for (index, n) in named.iter().enumerate().skip(first) {
+            if n.tokens.start >= high {
+                break;
+            }
+            if n.tokens.start < def.long.end && def.long.start < n.tokens.end {
+                overlapping.push(n.kind);
+            }
+            removed[index] = true;
+        }
+        let long_text = doc.tokens_span(def.long.start, def.long.end).text(doc.text);
+        let kind = knowledge
+            .lookup(long_text)
+            .map(|e| e.kind)
+            .or_else(|| majority(overlapping.into_iter()))
+            .unwrap_or(EntityKind::Organization);
+        for tokens in [def.long.clone(), def.short.clone()] {
+            added.push(Named {
+                tokens,
+                kind,
+                roles: Vec::new(),
+            });
+        }
+        acronyms.insert(fold_key(doc.token_text(def.short.start)), kind);
+    }
+    let mut keep = removed.iter().map(|r| !r);
+    named.retain(|_| keep.next().unwrap_or(true));
+    named.extend(added);
+    // Bare uses of a defined acronym that the recognizer missed.
+    let mut covered = vec![false; doc.tokens.len()];
+    for n in named.iter() {
+        for c in
+            &mut covered[n.tokens.start.min(doc.tokens.len())..n.tokens.end.min(doc.tokens.len())]
+        {
+            *c = true;
+        }
+    }
+    for (index, token) in doc.tokens.iter().enumerate() {
+        if covered[index] || token.shape != TokenShape::Capitalized {
+            continue;
+        }
+        let word = doc.token_text(index);
+        if !is_acronym(word) {
+            continue;
+        }
+        if let Some(&kind) = acronyms.get(&fold_key(word)) {
+            named.push(Named {
+                tokens: index..index + 1,
+                kind,
+                roles: Vec::new(),
+            });
+        }
+    }
+    named.sort_by_key(|n| (n.tokens.start, n.tokens.end));
+    named.dedup_by(|b, a| b.tokens.start < a.tokens.end);
+}
+
+fn majority(kinds: impl Iterator<Item = EntityKind>) -> Option<EntityKind> {
+    let mut counts: Vec<(EntityKind, usize)> = Vec::new();
+    for kind in kinds {
+        match counts.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((kind, 1)),
+        }
+    }
+    // Ties go to the kind seen first: max_by_key would pick the last.
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts.into_iter().find(|(_, n)| *n == best).map(|(k, _)| k)
+}
+
+/// One kind per name: "Mali" tagged place eight times and person once is a place.
+fn vote_kinds(doc: &Document<'_>, named: &mut [Named]) {
+    let keys: Vec<String> = named
+        .iter()
+        .map(|n| fold_key(doc.tokens_span(n.tokens.start, n.tokens.end).text(doc.text)))
+        .collect();
+    let mut votes: FxHashMap<&str, Vec<EntityKind>> = FxHashMap::default();
+    for (n, key) in named.iter().zip(&keys) {
+        votes.entry(key.as_str()).or_default().push(n.kind);
+    }
+    let winners: FxHashMap<&str, EntityKind> = votes
+        .into_iter()
+        .filter_map(|(key, kinds)| Some((key, majority(kinds.into_iter())?)))
+        .collect();
+    for (n, key) in named.iter_mut().zip(&keys) {
+        if let Some(&kind) = winners.get(key.as_str()) {
+            n.kind = kind;
+        }
+    }
+}
+
+/// Pairs acronyms with their long forms: both join one cluster.
+fn cluster_acronyms(
+    doc: &Document<'_>,
+    definitions: &[AcronymDefinition],
+    items: &mut [Item],
+    clusters: &mut Vec<Cluster>,
+) {
+    let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
+    for def in definitions {
+        let short_key = fold_key(doc.token_text(def.short.start));
+        let long_text = doc.tokens_span(def.long.start, def.long.end).text(doc.text);
+        let long_key = fold_key(long_text);
+        let cluster = *by_key
+            .get(&short_key)
+            .or_else(|| by_key.get(&long_key))
+            .unwrap_or(&clusters.len());
+        if cluster == clusters.len() {
+            clusters.push(Cluster {
+                expansion: Some(long_text.to_string()),
+                ..Cluster::default()
+            });
+        }
+        by_key.insert(short_key, cluster);
+        by_key.insert(long_key, cluster);
+    }
+    if by_key.is_empty() {
+        return;
+    }
+    for (index, item) in items.iter_mut().enumerate() {
+        let text = item.span.text(doc.text);
+        if let Some(&cluster) = by_key.get(&fold_key(text)) {
+            item.cluster = cluster;
+            item.form = if item.tokens.len() == 1 && is_acronym(text) {
+                MentionForm::Acronym
+            } else {
+                MentionForm::Expansion
+            };
+            clusters[cluster].items.push(index);
+        }
+    }
+}
+
+/// People: full names first, then short forms against all full names.
+fn cluster_people(
+    doc: &Document<'_>,
+    items: &mut [Item],
+    clusters: &mut Vec<Cluster>,
+    knowledge: &Knowledge,
+) {
+    let first_person_cluster = clusters.len();
+    // Full names (two words or more).
+    for (index, item) in items.iter_mut().enumerate() {
+        if item.cluster != usize::MAX || item.kind != EntityKind::Person {
+            continue;
+        }
+        let words: Vec<String> = words_of(doc, &item.tokens)
+            .iter()
+            .map(|w| fold_key(w))
+            .collect();
+        if words.len() < 2 {
+            continue;
+        }
+        // Same words, or one name's words inside the other's with the same
+        // surname ("Amadou Touré" ⊂ "Amadou Toumani Touré").
+        let found = (first_person_cluster..clusters.len()).find(|&c| {
+            let other = &clusters[c].words;
+            other == &words
+                || (other.last() == words.last()
+                    && (is_subsequence(&words, other) || is_subsequence(other, &words)))
+        });
+        let cluster = match found {
+            Some(c) => c,
             None => {
-                let eid = EntityId(analysis.entities.len() as u32);
-                analysis.entities.push(Entity {
-                    id: eid,
-                    name: text.to_string(),
-                    kind: candidate.kind,
-                    aliases: vec![text.to_string()],
-                    mentions: Vec::new(),
-                    definition: id,
-                    roles: Vec::new(),
-                    expansion: None,
-                    description: None,
-                });
-                eid
+                clusters.push(Cluster::default());
+                clusters.len() - 1
             }
         };
-        analysis.entities[entity.0 as usize].mentions.push(id);
-        analysis.mentions.push(Mention {
+        if words.len() > clusters[cluster].words.len() {
+            clusters[cluster].words = words;
+        }
+        item.cluster = cluster;
+        item.form = MentionForm::Full;
+        clusters[cluster].items.push(index);
+    }
+    let full_clusters = first_person_cluster..clusters.len();
+    for cluster in &mut clusters[full_clusters.clone()] {
+        cluster.full_names = cluster.items.len();
+    }
+    // Single words: a person's short form, or a person's surname mis-typed
+    // as another kind by the recognizer.
+    let mut single_clusters: FxHashMap<String, usize> = FxHashMap::default();
+    for (index, item) in items.iter_mut().enumerate() {
+        if item.cluster != usize::MAX {
+            continue;
+        }
+        let words: Vec<String> = words_of(doc, &item.tokens)
+            .iter()
+            .map(|w| fold_key(w))
+            .collect();
+        if words.len() != 1 {
+            continue;
+        }
+        let word = &words[0];
+        // "Washington" the city stays a place even beside George Washington;
+        // only names the gazetteer does not know switch kind.
+        if item.kind != EntityKind::Person && knowledge.lookup(item.span.text(doc.text)).is_some() {
+            continue;
+        }
+        let surname: Vec<usize> = full_clusters
+            .clone()
+            .filter(|&c| clusters[c].words.last() == Some(word))
+            .collect();
+        let given: Vec<usize> = full_clusters
+            .clone()
+            .filter(|&c| clusters[c].words.first() == Some(word) && !surname.contains(&c))
+            .collect();
+        let middle: Vec<usize> = full_clusters
+            .clone()
+            .filter(|&c| {
+                clusters[c].words.contains(word) && !surname.contains(&c) && !given.contains(&c)
+            })
+            .collect();
+        let fits = if !surname.is_empty() {
+            surname
+        } else if !given.is_empty() {
+            given
+        } else {
+            middle
+        };
+        if fits.is_empty() {
+            if item.kind != EntityKind::Person {
+                continue;
+            }
+            let cluster = *single_clusters.entry(word.clone()).or_insert_with(|| {
+                clusters.push(Cluster {
+                    words: vec![word.clone()],
+                    ..Cluster::default()
+                });
+                clusters.len() - 1
+            });
+            item.cluster = cluster;
+            item.form = MentionForm::Full;
+            clusters[cluster].items.push(index);
+            continue;
+        }
+        item.kind = EntityKind::Person;
+        item.form = MentionForm::Short;
+        if fits.len() == 1 {
+            item.cluster = fits[0];
+            clusters[fits[0]].items.push(index);
+        } else {
+            // Attach to the entity mentioned most recently before it (what a
+            // reader would guess), and remember the ambiguity.
+            let recent = fits
+                .iter()
+                .copied()
+                .max_by_key(|&c| latest_before(&clusters[c], index).map_or(0, |i| i + 1))
+                .unwrap_or(fits[0]);
+            item.cluster = recent;
+            clusters[recent].items.push(index);
+            let ambiguous = Cluster {
+                ambiguous_with: fits,
+                ..Cluster::default()
+            };
+            clusters.push(ambiguous);
+            let marker = clusters.len() - 1;
+            clusters[marker].items.push(index);
+        }
+    }
+}
+
+fn is_subsequence(short: &[String], long: &[String]) -> bool {
+    let mut rest = long.iter();
+    short.iter().all(|w| rest.any(|l| l == w))
+}
+
+/// Everything not yet clustered: by variant key.
+fn cluster_by_key(doc: &Document<'_>, items: &mut [Item], clusters: &mut Vec<Cluster>) {
+    let mut by_key: FxHashMap<(String, EntityKind), usize> = FxHashMap::default();
+    for (index, item) in items.iter_mut().enumerate() {
+        if item.cluster != usize::MAX {
+            continue;
+        }
+        let key = (fold_key(item.span.text(doc.text)), item.kind);
+        let cluster = *by_key.entry(key).or_insert_with(|| {
+            clusters.push(Cluster::default());
+            clusters.len() - 1
+        });
+        item.cluster = cluster;
+        item.form = MentionForm::Full;
+        clusters[cluster].items.push(index);
+    }
+}
+
+/// The most frequent spelling among `texts`; ties go to the earliest.
+pub(crate) fn dominant<'a>(texts: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for text in texts {
+        match counts.iter_mut().find(|(t, _)| *t == text) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((text, 1)),
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts.into_iter().find(|(_, n)| *n == best).map(|(t, _)| t)
+}
+
+fn build(
+    doc: &Document<'_>,
+    items: Vec<Item>,
+    clusters: Vec<Cluster>,
+    knowledge: &Knowledge,
+) -> Resolved {
+    // Mentions in document order; entities in order of first mention.
+    let mut order: Vec<usize> = (0..items.len())
+        .filter(|&i| items[i].cluster != usize::MAX)
+        .collect();
+    order.sort_by_key(|&i| (items[i].span.start, items[i].span.end));
+    let mut mention_of_item = vec![MentionId(u32::MAX); items.len()];
+    for (m, &i) in order.iter().enumerate() {
+        mention_of_item[i] = MentionId(m as u32);
+    }
+    let mut entity_of_cluster: Vec<Option<EntityId>> = vec![None; clusters.len()];
+    let mut analysis = Analysis::default();
+    for &i in &order {
+        let c = items[i].cluster;
+        if entity_of_cluster[c].is_some() || !clusters[c].ambiguous_with.is_empty() {
+            continue;
+        }
+        let id = EntityId(analysis.entities.len() as u32);
+        entity_of_cluster[c] = Some(id);
+        analysis.entities.push(make_entity(
+            doc,
             id,
-            span: candidate.span,
-            kind: candidate.kind,
+            &items,
+            &clusters[c],
+            &mention_of_item,
+            knowledge,
+        ));
+    }
+    for &i in &order {
+        let item = &items[i];
+        let Some(entity) = entity_of_cluster[item.cluster] else {
+            continue;
+        };
+        analysis.mentions.push(Mention {
+            id: mention_of_item[i],
+            span: item.span,
+            kind: analysis.entities[entity.0 as usize].kind,
             entity,
-            form: MentionForm::Full,
+            form: item.form,
         });
     }
-    analysis
+    let mut ambiguous = Vec::new();
+    for cluster in clusters.iter().filter(|c| !c.ambiguous_with.is_empty()) {
+        let fits: Vec<EntityId> = cluster
+            .ambiguous_with
+            .iter()
+            .filter_map(|&c| entity_of_cluster[c])
+            .collect();
+        for &i in &cluster.items {
+            ambiguous.push((mention_of_item[i], fits.clone()));
+        }
+    }
+    Resolved {
+        analysis,
+        ambiguous,
+    }
+}
+
+fn make_entity(
+    doc: &Document<'_>,
+    id: EntityId,
+    items: &[Item],
+    cluster: &Cluster,
+    mention_of_item: &[MentionId],
+    knowledge: &Knowledge,
+) -> Entity {
+    let mut members: Vec<usize> = cluster.items.clone();
+    members.sort_by_key(|&i| items[i].span.start);
+    let text = |i: usize| items[i].span.text(doc.text);
+    let kind = majority(members.iter().map(|&i| items[i].kind)).unwrap_or(EntityKind::Organization);
+    // Canonical name: the long form of an acronym, else the fullest name,
+    // spelled the way the document mostly spells it.
+    let longest = members
+        .iter()
+        .map(|&i| words_of(doc, &items[i].tokens).len())
+        .max()
+        .unwrap_or(0);
+    let full: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&i| match &cluster.expansion {
+            Some(_) => items[i].form == MentionForm::Expansion,
+            None => words_of(doc, &items[i].tokens).len() == longest,
+        })
+        .collect();
+    let full = if full.is_empty() {
+        members.clone()
+    } else {
+        full
+    };
+    let name = dominant(full.iter().map(|&i| text(i)))
+        .unwrap_or("")
+        .to_string();
+    let name_key = fold_key(&name);
+    let definition = full
+        .iter()
+        .copied()
+        .find(|&i| fold_key(text(i)) == name_key)
+        .or_else(|| members.first().copied())
+        .map_or(MentionId(0), |i| mention_of_item[i]);
+    let mut aliases: Vec<String> = Vec::new();
+    for &i in &members {
+        let t = text(i);
+        // One alias per spelling: NFC makes decomposed and precomposed é one.
+        let t: String = t.nfc().collect();
+        if !aliases.contains(&t) {
+            aliases.push(t);
+        }
+    }
+    let mut roles: Vec<String> = Vec::new();
+    for &i in &members {
+        for role in &items[i].roles {
+            if !roles.iter().any(|r| r.eq_ignore_ascii_case(role)) {
+                roles.push(role.clone());
+            }
+        }
+    }
+    let acronym = members.iter().map(|&i| text(i)).find(|t| is_acronym(t));
+    let known = knowledge
+        .lookup(&name)
+        .or_else(|| acronym.and_then(|a| knowledge.lookup(a)));
+    let expansion = cluster
+        .expansion
+        .clone()
+        .or_else(|| known.and_then(|k| k.expansion.clone()));
+    let description = known
+        .filter(|k| k.kind == kind)
+        .map(|k| k.description.clone());
+    Entity {
+        id,
+        name,
+        kind,
+        aliases,
+        mentions: members.iter().map(|&i| mention_of_item[i]).collect(),
+        definition,
+        roles,
+        expansion,
+        description,
+    }
 }

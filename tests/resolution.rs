@@ -1,0 +1,193 @@
+//! Data-driven tests of resolution and diagnostics, rust-analyzer style.
+//!
+//! A fixture marks the names a recognizer would find, `{{Touré|p}}` (kinds
+//! p, o, g, l), so these tests pin down resolution and diagnostics without
+//! depending on the model. The expectation renders every mention with its
+//! entity number, then the entities and the diagnostics. Update with
+//! `UPDATE_EXPECT=1 cargo test --test resolution`.
+
+use dramatis::analysis::EntityKind;
+use dramatis::recognize::{Candidate, Recognizer};
+use dramatis::text::{Document, Span};
+use dramatis::{analyze, Analysis, Config, Knowledge, TextFormat};
+use expect_test::{expect, Expect};
+
+/// Returns the marked names as candidates.
+struct Marked(Vec<(Span, EntityKind)>);
+
+impl Recognizer for Marked {
+    fn recognize(&self, doc: &Document<'_>, _: &Knowledge) -> Vec<Candidate> {
+        self.0
+            .iter()
+            .map(|&(span, kind)| {
+                let first = doc.token_at_or_after(span.start.to_usize());
+                let end = doc.token_at_or_after(span.end.to_usize());
+                Candidate {
+                    tokens: first..end,
+                    span,
+                    kind,
+                }
+            })
+            .collect()
+    }
+}
+
+fn parse_fixture(fixture: &str) -> (String, Vec<(Span, EntityKind)>) {
+    let mut text = String::new();
+    let mut marks = Vec::new();
+    let mut rest = fixture;
+    while let Some(open) = rest.find("{{") {
+        text.push_str(&rest[..open]);
+        let inner_end = rest[open..].find("}}").expect("unclosed {{") + open;
+        let (name, kind) = rest[open + 2..inner_end]
+            .rsplit_once('|')
+            .expect("{{name|kind}}");
+        let kind = match kind {
+            "p" => EntityKind::Person,
+            "o" => EntityKind::Organization,
+            "g" => EntityKind::Group,
+            "l" => EntityKind::Place,
+            other => panic!("unknown kind {other}"),
+        };
+        let start = text.len();
+        text.push_str(name);
+        marks.push((Span::new(start, text.len()), kind));
+        rest = &rest[inner_end + 2..];
+    }
+    text.push_str(rest);
+    (text, marks)
+}
+
+fn render(text: &str, analysis: &Analysis) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for m in &analysis.mentions {
+        out.push_str(&text[at..m.span.start.to_usize()]);
+        out.push_str(&format!("[{}]{}", m.span.text(text), m.entity.0 + 1));
+        at = m.span.end.to_usize();
+    }
+    out.push_str(&text[at..]);
+    out.push_str("\n---\n");
+    for e in &analysis.entities {
+        let def = analysis
+            .mention(e.definition)
+            .map(|m| m.span.text(text))
+            .unwrap_or("?");
+        out.push_str(&format!(
+            "{} {} {:?} def={:?} aliases={:?}",
+            e.id.0 + 1,
+            e.kind.as_str(),
+            e.name,
+            def,
+            e.aliases
+        ));
+        if !e.roles.is_empty() {
+            out.push_str(&format!(" roles={:?}", e.roles));
+        }
+        if let Some(x) = &e.expansion {
+            out.push_str(&format!(" expansion={x:?}"));
+        }
+        out.push('\n');
+    }
+    for d in &analysis.diagnostics {
+        out.push_str(&format!(
+            "{}[{}] {:?}: {}",
+            d.severity.as_str(),
+            d.code.as_str(),
+            d.span.text(text),
+            d.message
+        ));
+        if let Some(fix) = &d.fix {
+            out.push_str(&format!(" (fix: {:?})", fix.replacement));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn check(fixture: &str, expect: Expect) {
+    let (text, marks) = parse_fixture(fixture);
+    let analysis = analyze(
+        &text,
+        TextFormat::Plain,
+        &Config::default(),
+        Knowledge::builtin(),
+        &Marked(marks),
+    );
+    expect.assert_eq(&render(&text, &analysis));
+}
+
+#[test]
+fn surname_and_title_resolve_to_full_name() {
+    check(
+        "{{Malian|g}} President {{Amadou Toumani Touré|p}} was ousted by {{Capt. Amadou Sanogo|p}}. {{President Touré|p}} fled to {{Dakar|l}}; {{Sanogo|p}} stayed.",
+        expect![[r#"
+            [Malian]1 President [Amadou Toumani Touré]2 was ousted by Capt. [Amadou Sanogo]3. President [Touré]2 fled to [Dakar]4; [Sanogo]3 stayed.
+            ---
+            1 group "Malian" def="Malian" aliases=["Malian"]
+            2 person "Amadou Toumani Touré" def="Amadou Toumani Touré" aliases=["Amadou Toumani Touré", "Touré"] roles=["Malian President", "President"]
+            3 person "Amadou Sanogo" def="Amadou Sanogo" aliases=["Amadou Sanogo", "Sanogo"] roles=["Capt."]
+            4 place "Dakar" def="Dakar" aliases=["Dakar"]
+        "#]],
+    );
+}
+
+#[test]
+fn acronyms_pair_with_their_long_forms() {
+    check(
+        "The {{MNLA|o}} rose first. Rebels of the {{National Movement for the Liberation of Azawad|o}} ({{MNLA|o}}) took {{Kidal|l}}, then {{al Qaeda in the Islamic Maghreb|o}} (AQIM) came. {{ECOWAS|o}} met. AQIM left.",
+        expect![[r#"
+            The [MNLA]1 rose first. Rebels of the [National Movement for the Liberation of Azawad]1 ([MNLA]1) took [Kidal]2, then [al Qaeda in the Islamic Maghreb]3 ([AQIM]3) came. [ECOWAS]4 met. [AQIM]3 left.
+            ---
+            1 organization "National Movement for the Liberation of Azawad" def="National Movement for the Liberation of Azawad" aliases=["MNLA", "National Movement for the Liberation of Azawad"] expansion="National Movement for the Liberation of Azawad"
+            2 place "Kidal" def="Kidal" aliases=["Kidal"]
+            3 organization "al Qaeda in the Islamic Maghreb" def="al Qaeda in the Islamic Maghreb" aliases=["al Qaeda in the Islamic Maghreb", "AQIM"] expansion="al Qaeda in the Islamic Maghreb"
+            4 organization "ECOWAS" def="ECOWAS" aliases=["ECOWAS"] expansion="Economic Community of West African States"
+            warning[acronym-before-definition] "MNLA": `MNLA` is used before it is spelled out as National Movement for the Liberation of Azawad
+            information[acronym-undefined] "ECOWAS": `ECOWAS` is never spelled out in this document; it usually stands for Economic Community of West African States
+        "#]],
+    );
+}
+
+#[test]
+fn variants_ambiguity_and_short_forms_first() {
+    check(
+        "{{Touré|p}} spoke first. {{Amadou Toumani Touré|p}} and {{Amadou Sanogo|p}} met. {{Toure|p}} left; {{Amadou|p}} stayed. {{Touré|p}} returned.",
+        expect![[r#"
+            [Touré]1 spoke first. [Amadou Toumani Touré]1 and [Amadou Sanogo]2 met. [Toure]1 left; [Amadou]1 stayed. [Touré]1 returned.
+            ---
+            1 person "Amadou Toumani Touré" def="Amadou Toumani Touré" aliases=["Touré", "Amadou Toumani Touré", "Toure", "Amadou"]
+            2 person "Amadou Sanogo" def="Amadou Sanogo" aliases=["Amadou Sanogo"]
+            information[short-form-first] "Touré": `Touré` is used before the full name Amadou Toumani Touré is given
+            warning[name-variant] "Toure": `Toure` is spelled `Touré` elsewhere in this document (3×) (fix: "Touré")
+            warning[ambiguous-mention] "Amadou": `Amadou` could mean Amadou Toumani Touré or Amadou Sanogo
+        "#]],
+    );
+}
+
+#[test]
+fn names_are_trimmed_to_the_name_alone() {
+    check(
+        "{{the National Assembly|o}} met in {{Mali's|l}} capital. {{Dioncounda Traoré|p}}, who had been president of the National Assembly, spoke. {{Ansar Dine|o}}, the fundamentalist Islamist group, replied. {{MALI|l}} and {{Mali|l}} and {{Mali|l}}.",
+        expect![[r#"
+            the [National Assembly]1 met in [Mali]2's capital. [Dioncounda Traoré]3, who had been president of the National Assembly, spoke. [Ansar Dine]4, the fundamentalist Islamist group, replied. [MALI]2 and [Mali]2 and [Mali]2.
+            ---
+            1 organization "National Assembly" def="National Assembly" aliases=["National Assembly"]
+            2 place "Mali" def="Mali" aliases=["Mali", "MALI"]
+            3 person "Dioncounda Traoré" def="Dioncounda Traoré" aliases=["Dioncounda Traoré"] roles=["had been president of the National Assembly"]
+            4 organization "Ansar Dine" def="Ansar Dine" aliases=["Ansar Dine"] roles=["the fundamentalist Islamist group"]
+        "#]],
+    );
+}
+
+#[test]
+fn decomposed_and_precomposed_accents_are_one_spelling() {
+    check(
+        "{{Amadou Touré|p}} met {{Toure\u{301}|p}} and {{Touré|p}}.",
+        expect![[r#"
+            [Amadou Touré]1 met [Touré]1 and [Touré]1.
+            ---
+            1 person "Amadou Touré" def="Amadou Touré" aliases=["Amadou Touré", "Touré"]
+        "#]],
+    );
+}
