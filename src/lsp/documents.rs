@@ -9,14 +9,15 @@
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use ropey::Rope;
 use tokio::sync::OnceCell;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::position::{position_to_char, Encoding};
-use crate::{Analysis, Config, Knowledge, TextFormat};
+use crate::recognize::rules::RuleRecognizer;
+use crate::{Analysis, Config, Knowledge, Recognizer, TextFormat};
 
 /// One version of one document, with its analysis computed at most once.
 pub struct Revision {
@@ -76,16 +77,28 @@ fn analyze_guarded(
                 panic!("panic trigger found in the document");
             }
         }
-        crate::analyze(
-            &text,
-            format,
-            config,
-            Knowledge::builtin(),
-            crate::default_recognizer(),
-        )
+        crate::analyze(&text, format, config, Knowledge::builtin(), recognizer())
     }))
     .map_err(|payload| format!("analysis panicked: {}", panic_message(payload.as_ref())))?;
     Ok(Arc::new(Analyzed { text, analysis }))
+}
+
+/// `DRAMATIS_RECOGNIZER=rules` swaps the trained model for the rule
+/// recognizer: deterministic output for the end-to-end tests of the server's
+/// mechanics, and a lighter option for slow machines.
+const RECOGNIZER_VAR: &str = "DRAMATIS_RECOGNIZER";
+
+fn recognizer() -> &'static dyn Recognizer {
+    static RULES: RuleRecognizer = RuleRecognizer;
+    static CHOICE: OnceLock<bool> = OnceLock::new();
+    let rules = *CHOICE.get_or_init(|| {
+        std::env::var(RECOGNIZER_VAR).is_ok_and(|v| v.eq_ignore_ascii_case("rules"))
+    });
+    if rules {
+        &RULES
+    } else {
+        crate::default_recognizer()
+    }
 }
 
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

@@ -21,7 +21,7 @@ use super::documents::{panic_message, ChangeError, Documents, Revision};
 use super::features::navigation::{mention_locations, same_entity};
 use super::features::{actions, navigation, outline};
 use super::position::Encoding;
-use super::settings::Settings;
+use super::settings::{Settings, UNKNOWN_SETTING};
 use crate::EntityKind;
 
 /// Quiet time after the last edit before diagnostics are recomputed.
@@ -113,10 +113,15 @@ impl Backend {
     async fn apply_settings(&self, value: &Value, refresh: bool) {
         let (settings, problems) = Settings::from_json(value);
         for problem in problems {
-            self.shared
-                .client
-                .show_message(MessageType::WARNING, format!("dramatis: {problem}"))
-                .await;
+            let message = format!("dramatis: {problem}");
+            if problem.starts_with(UNKNOWN_SETTING) {
+                self.log(MessageType::INFO, message).await;
+            } else {
+                self.shared
+                    .client
+                    .show_message(MessageType::WARNING, message)
+                    .await;
+            }
         }
         let (old, support) = {
             let mut session = self.session();

@@ -28,6 +28,8 @@ pub struct Server {
 }
 
 impl Server {
+    /// A server on the rule recognizer: these tests check the server, and
+    /// the rules' output does not move while the model is retrained.
     pub fn start() -> Server {
         Server::start_with_env(&[])
     }
@@ -36,6 +38,7 @@ impl Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_dramatis"));
         command
             .arg("lsp")
+            .env("DRAMATIS_RECOGNIZER", "rules")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(
