@@ -270,10 +270,21 @@ mod tests {
             .change(&uri, 4, &[edit(0, 99, 1, 0, " ")], Encoding::Utf16)
             .expect("change");
         assert_eq!(r.rope.to_string(), "Toure\u{301} 𝔄! Mali");
+        // A change without a range replaces the text; later changes in the
+        // same notification see the result of earlier ones.
+        let full = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: "Kidal\rGao".to_string(),
+        };
+        let r = docs
+            .change(&uri, 5, &[full, edit(1, 0, 1, 3, "Mopti")], Encoding::Utf16)
+            .expect("change");
+        assert_eq!(r.rope.to_string(), "Kidal\rMopti");
         assert_eq!(
             docs.change(&uri, 4, &[], Encoding::Utf16).err(),
             Some(ChangeError::StaleVersion {
-                current: 4,
+                current: 5,
                 received: 4
             })
         );
