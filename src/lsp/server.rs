@@ -465,22 +465,7 @@ impl LanguageServer for Backend {
             ));
         };
         let found = self
-            .with_view(&uri, |view| {
-                let (_, entity) = view.mention_at(position)?;
-                let locations = mention_locations(view, entity, true);
-                let lines: Vec<String> = locations
-                    .iter()
-                    .map(|l| (l.range.start.line + 1).to_string())
-                    .collect();
-                let summary = format!(
-                    "{}: {} mention{} (line {})",
-                    entity.name,
-                    locations.len(),
-                    if locations.len() == 1 { "" } else { "s" },
-                    lines.join(", ")
-                );
-                Some((locations, summary))
-            })
+            .with_view(&uri, |view| outline::show_references(view, position))
             .await?;
         let Some((locations, summary)) = found else {
             return Ok(None);
