@@ -220,15 +220,20 @@ pub fn code_lenses(view: &View<'_>) -> Vec<CodeLens> {
 pub fn show_references(view: &View<'_>, position: Position) -> Option<(Vec<Location>, String)> {
     let (_, entity) = view.mention_at(position)?;
     let locations = mention_locations(view, entity, true);
-    let lines: Vec<String> = locations
-        .iter()
-        .map(|l| (l.range.start.line + 1).to_string())
-        .collect();
+    let mut lines: Vec<u32> = locations.iter().map(|l| l.range.start.line + 1).collect();
+    lines.dedup();
+    // A message is one line in most clients; a long list helps nobody.
+    const SHOWN: usize = 12;
+    let mut shown: Vec<String> = lines.iter().take(SHOWN).map(u32::to_string).collect();
+    if lines.len() > SHOWN {
+        shown.push("…".to_string());
+    }
     let summary = format!(
-        "{}: {} (line {})",
+        "{}: {} ({} {})",
         entity.name,
         plural(locations.len(), "mention", "mentions"),
-        lines.join(", ")
+        if lines.len() == 1 { "line" } else { "lines" },
+        shown.join(", ")
     );
     Some((locations, summary))
 }
