@@ -88,7 +88,7 @@ fn analyze_guarded(
 /// mechanics, and a lighter option for slow machines.
 const RECOGNIZER_VAR: &str = "DRAMATIS_RECOGNIZER";
 
-fn recognizer() -> &'static dyn Recognizer {
+pub fn recognizer() -> &'static dyn Recognizer {
     static RULES: RuleRecognizer = RuleRecognizer;
     static CHOICE: OnceLock<bool> = OnceLock::new();
     let rules = *CHOICE.get_or_init(|| {

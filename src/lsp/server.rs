@@ -250,9 +250,11 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        // Parse the built-in knowledge now rather than on the first keystroke.
+        // Load the built-in knowledge and model now rather than on the first
+        // keystroke.
         tokio::task::spawn_blocking(|| {
             crate::Knowledge::builtin();
+            super::documents::recognizer();
         });
         let pull = {
             let session = self.session();
