@@ -126,14 +126,20 @@ fn run(units: Units, seed: u64, recognizer: &str) {
             pending.push(server.send(method, doc));
         }
     }
+    // A request about a version that was replaced before its analysis could
+    // start may be refused with ContentModified; nothing else may fail.
+    let mut answered = 0;
     for id in pending {
-        if let Err(error) = server.response(id) {
-            panic!("request {id} failed: {error}");
+        match server.response(id) {
+            Ok(_) => answered += 1,
+            Err(error) if error["code"] == -32801 => {}
+            Err(error) => panic!("request {id} failed: {error}"),
         }
     }
+    assert!(answered > 0, "every request was refused");
 
     eprintln!(
-        "final text: {} bytes, {} lines",
+        "final text: {} bytes, {} lines; {answered} requests answered",
         text.len(),
         line_count(&text)
     );

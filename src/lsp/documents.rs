@@ -8,11 +8,13 @@
 //! result can never be applied to a text it was not computed for.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
 
 use ropey::Rope;
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, Semaphore};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::position::{position_to_char, Encoding};
@@ -30,6 +32,8 @@ pub struct Revision {
     pub format: TextFormat,
     config: Arc<Config>,
     analysis: OnceCell<Arc<Analyzed>>,
+    /// Set when a newer revision (or a close) replaces this one.
+    superseded: AtomicBool,
 }
 
 /// The analysis of one revision, with the exact text its spans point into.
@@ -38,21 +42,59 @@ pub struct Analyzed {
     pub analysis: Analysis,
 }
 
+/// Why a revision has no analysis.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnalysisError {
+    /// A newer revision replaced this one before its analysis could start:
+    /// nobody needs the answer any more (LSP's ContentModified).
+    Superseded,
+    /// The core panicked, or its task died.
+    Failed(String),
+}
+
+impl fmt::Display for AnalysisError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnalysisError::Superseded => f.write_str("the document changed before its analysis"),
+            AnalysisError::Failed(message) => f.write_str(message),
+        }
+    }
+}
+
+/// At most this many analyses run at once, whatever the typing speed: on a
+/// small machine a pile of analyses of stale revisions would starve the
+/// current one. Waiting revisions that get superseded never start.
+static ANALYSIS_SLOTS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Arc::new(Semaphore::new(cores.clamp(1, 4)))
+});
+
 impl Revision {
     /// The analysis of this revision, computed on the blocking pool on first
     /// use; concurrent callers share one computation. A panic in the core
     /// becomes an error (and the next caller tries again).
-    pub async fn analysis(&self) -> Result<Arc<Analyzed>, String> {
+    pub async fn analysis(&self) -> Result<Arc<Analyzed>, AnalysisError> {
         self.analysis
-            .get_or_try_init(|| {
+            .get_or_try_init(|| async {
+                let permit = ANALYSIS_SLOTS
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(|e| AnalysisError::Failed(e.to_string()))?;
+                if self.superseded.load(Ordering::Acquire) {
+                    return Err(AnalysisError::Superseded);
+                }
                 let rope = self.rope.clone();
                 let format = self.format;
                 let config = self.config.clone();
-                async move {
-                    tokio::task::spawn_blocking(move || analyze_guarded(&rope, format, &config))
-                        .await
-                        .map_err(|e| format!("analysis task failed: {e}"))?
-                }
+                tokio::task::spawn_blocking(move || {
+                    // Held until the work is done, even if every waiter left.
+                    let _permit = permit;
+                    analyze_guarded(&rope, format, &config)
+                })
+                .await
+                .map_err(|e| AnalysisError::Failed(format!("analysis task failed: {e}")))?
+                .map_err(AnalysisError::Failed)
             })
             .await
             .cloned()
@@ -150,8 +192,11 @@ impl Inner {
             format,
             config: self.config.clone(),
             analysis: OnceCell::new(),
+            superseded: AtomicBool::new(false),
         });
-        self.docs.insert(uri, revision.clone());
+        if let Some(old) = self.docs.insert(uri, revision.clone()) {
+            old.superseded.store(true, Ordering::Release);
+        }
         revision
     }
 }
@@ -193,7 +238,11 @@ impl Documents {
     }
 
     pub fn close(&self, uri: &Uri) -> Option<Arc<Revision>> {
-        self.lock().docs.remove(uri)
+        let closed = self.lock().docs.remove(uri);
+        if let Some(revision) = &closed {
+            revision.superseded.store(true, Ordering::Release);
+        }
+        closed
     }
 
     pub fn get(&self, uri: &Uri) -> Option<Arc<Revision>> {

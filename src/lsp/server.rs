@@ -11,13 +11,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::Value;
-use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::capabilities::{server_capabilities, ClientSupport};
 use super::convert::View;
-use super::documents::{panic_message, ChangeError, Documents, Revision};
+use super::documents::{panic_message, AnalysisError, ChangeError, Documents, Revision};
 use super::features::navigation::{mention_locations, same_entity};
 use super::features::{actions, navigation, outline};
 use super::position::Encoding;
@@ -73,7 +73,7 @@ impl Backend {
             return Ok(None);
         };
         let encoding = self.session().encoding;
-        let analyzed = revision.analysis().await.map_err(internal_error)?;
+        let analyzed = revision.analysis().await.map_err(analysis_error)?;
         let view = View::new(&revision, &analyzed, encoding);
         catch_unwind(AssertUnwindSafe(|| feature(&view)))
             .map_err(|payload| internal_error(panic_message(payload.as_ref())))
@@ -196,6 +196,7 @@ impl Shared {
             let encoding = self.session().encoding;
             let analyzed = match revision.analysis().await {
                 Ok(analyzed) => analyzed,
+                Err(AnalysisError::Superseded) => return,
                 Err(err) => {
                     let message = format!("dramatis: {}: {err}", revision.uri.as_str());
                     self.client.log_message(MessageType::ERROR, message).await;
@@ -216,11 +217,22 @@ impl Shared {
     }
 }
 
+fn analysis_error(error: AnalysisError) -> Error {
+    match error {
+        AnalysisError::Superseded => Error {
+            code: ErrorCode::ContentModified,
+            message: error.to_string().into(),
+            data: None,
+        },
+        AnalysisError::Failed(message) => internal_error(message),
+    }
+}
+
 fn internal_error(message: impl Into<String>) -> Error {
     let message = message.into();
     eprintln!("dramatis lsp: {message}");
     Error {
-        code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+        code: ErrorCode::InternalError,
         message: message.into(),
         data: None,
     }
