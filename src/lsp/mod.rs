@@ -15,6 +15,12 @@ use std::time::Duration;
 
 use tower_lsp_server::{LspService, Server};
 
+/// Messages in progress at once. tower-lsp-server stops reading input when
+/// this many handlers are pending; with its default (4), a few requests
+/// waiting for an analysis would hold back the didChange that supersedes
+/// them, and typing in a large document would queue up stale analyses.
+const MAX_CONCURRENT_MESSAGES: usize = 64;
+
 /// Serves LSP on stdin/stdout until the client says exit. Exit code 0 after
 /// a shutdown request, 1 when exit came without one (as LSP asks).
 pub fn run_stdio() -> anyhow::Result<ExitCode> {
@@ -28,6 +34,7 @@ pub fn run_stdio() -> anyhow::Result<ExitCode> {
     runtime.block_on(async move {
         let (service, socket) = LspService::new(move |client| server::Backend::new(client, flag));
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .concurrency_level(MAX_CONCURRENT_MESSAGES)
             .serve(service)
             .await;
     });
