@@ -104,6 +104,46 @@ fn match_initials(short: &[char], words: &[&str]) -> Option<usize> {
     }
 }
 
+/// The run of capitalized words (and particles between them) ending at
+/// `open`, if its initials cover at least 70% of `letters`, order aside.
+fn name_run_covering(
+    doc: &Document<'_>,
+    first: usize,
+    open: usize,
+    letters: &[char],
+) -> Option<usize> {
+    let mut start = open;
+    let mut run_start = None;
+    while start > first {
+        let word = doc.token_text(start - 1);
+        if is_particle(word) {
+            // Particles join name words but never open the name.
+        } else if word.chars().next().is_some_and(char::is_uppercase) {
+            run_start = Some(start - 1);
+        } else {
+            break;
+        }
+        start -= 1;
+    }
+    let run_start = run_start?;
+    let mut initials: Vec<char> = (run_start..open)
+        .map(|i| doc.token_text(i))
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .filter_map(|w| w.chars().next().and_then(|c| c.to_lowercase().next()))
+        .collect();
+    if initials.len() < 2 {
+        return None;
+    }
+    let mut covered = 0;
+    for letter in letters {
+        if let Some(found) = initials.iter().position(|c| c == letter) {
+            initials.swap_remove(found);
+            covered += 1;
+        }
+    }
+    (covered * 10 >= letters.len() * 7).then_some(run_start)
+}
+
 /// Words allowed inside a long form without contributing a letter.
 fn is_particle(word: &str) -> bool {
     matches!(
@@ -200,25 +240,31 @@ fn long_before(
     let candidates: Vec<&str> = (first..open).map(|i| doc.token_text(i)).collect();
     let long_start = match match_initials(&letters, &candidates) {
         Some(used) => first + used,
-        None => {
+        None => match match_long_form(&letters, &candidates) {
             // Letters found inside words: often a translated name whose
             // acronym keeps the original order ("National Movement for the
             // Liberation of Azawad (MNLA)", from the French). Extend over the
             // capitalized words just before, which belong to the same name.
-            let mut start = first + match_long_form(&letters, &candidates)?;
-            while start > first
-                && doc.tokens[start - 1].shape == TokenShape::Capitalized
-                && !(start - 1 == sentence_start && is_particle(doc.token_text(start - 1)))
-            {
-                start -= 1;
+            Some(used) => {
+                let mut start = first + used;
+                while start > first
+                    && doc.tokens[start - 1].shape == TokenShape::Capitalized
+                    && !is_particle(doc.token_text(start - 1))
+                {
+                    start -= 1;
+                }
+                start
             }
-            start
-        }
+            // Reordered by translation ("National Committee for the
+            // Restoration of Democracy and State (CNRDR)"): take the name
+            // right before the parenthesis if its initials cover the letters.
+            None => name_run_covering(doc, first, open, &letters)?,
+        },
     };
-    // A long form opens with a name word or a name particle ("al Qaeda …"),
-    // never with ordinary lower-case prose.
+    // A long form opens with a name word ("al-Qaeda" counts) or a name
+    // particle ("al Qaeda …"), never with ordinary lower-case prose.
     let opener = doc.token_text(long_start);
-    if doc.tokens[long_start].shape != TokenShape::Capitalized && !is_particle(opener) {
+    if !opener.chars().any(char::is_uppercase) && !is_particle(opener) {
         return None;
     }
     if !(long_start..open).any(|i| doc.tokens[i].shape == TokenShape::Capitalized) {
@@ -282,7 +328,18 @@ mod tests {
                 "Organization of the Petroleum Exporting Countries".into()
             )]
         );
-        assert_eq!(defs("He was (MNLA) there and (in the city)."), vec![]);
+        assert_eq!(
+            defs("The junta named itself the National Committee for the Restoration of Democracy and State (CNRDR), then partners: al-Qaeda in the Islamic Maghreb (AQIM), and the Movement for Oneness and Jihad in West Africa (MUJAO)."),
+            vec![
+                ("CNRDR".into(), "National Committee for the Restoration of Democracy and State".into()),
+                ("AQIM".into(), "al-Qaeda in the Islamic Maghreb".into()),
+                ("MUJAO".into(), "Movement for Oneness and Jihad in West Africa".into()),
+            ]
+        );
+        assert_eq!(
+            defs("The Paris office (AFP) and He was (MNLA) there and (in the city)."),
+            vec![]
+        );
     }
 
     #[test]
