@@ -1,4 +1,14 @@
 //! The language server: the only module that knows LSP.
+//!
+//! Advertised: positionEncoding (utf-8 if offered, else utf-16), incremental
+//! sync, hover, definition, references (also across open documents),
+//! documentHighlight, documentSymbol, rename + prepareRename, quick-fix code
+//! actions, semantic tokens (full; types person/organization/group/place,
+//! modifier declaration), code lens, inlay hints, and the command
+//! `dramatis.showReferences` `[uri, position, locations?]`. Diagnostics are
+//! pushed on open and 200 ms after the last change. Settings: see
+//! [`settings`]. Environment: `DRAMATIS_RECOGNIZER=rules` (rule recognizer
+//! instead of the model), `DRAMATIS_LSP_PANIC_TRIGGER=<marker>` (tests only).
 
 mod capabilities;
 mod convert;
@@ -6,7 +16,7 @@ mod documents;
 mod features;
 pub mod position;
 mod server;
-mod settings;
+pub mod settings;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
