@@ -40,6 +40,13 @@ pub struct EvalArgs {
     /// Evaluate on the lower-cased text.
     #[arg(long)]
     lower: bool,
+    /// Print every missed and spurious name to stderr (for error analysis).
+    #[arg(long)]
+    show_errors: bool,
+    /// Exit with status 1 when any path's micro F1 is below this floor
+    /// (the quality gate).
+    #[arg(long, value_name = "F1")]
+    min_f1: Option<f64>,
     /// Use this model file instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
@@ -139,7 +146,47 @@ fn count(gold: &[Span], predicted: &[Span]) -> Counts {
     }
 }
 
-fn evaluate(docs: &[GoldDoc], recognizer: &dyn Recognizer) -> Report {
+fn show_errors(doc: &GoldDoc, analysis: &crate::Analysis) {
+    let label = |k: Option<EntityKind>| k.map_or("MISC", EntityKind::as_str);
+    let gold: Vec<(Span, &str)> = doc.spans.iter().map(|g| (g.span, label(g.kind))).collect();
+    let predicted: Vec<(Span, &str)> = analysis
+        .mentions
+        .iter()
+        .map(|m| (m.span, m.kind.as_str()))
+        .collect();
+    let context = |span: Span| {
+        let start = doc
+            .text
+            .floor_char_boundary(span.start.to_usize().saturating_sub(30));
+        let end = doc
+            .text
+            .ceil_char_boundary((span.end.to_usize() + 30).min(doc.text.len()));
+        doc.text[start..end].replace('\n', " ")
+    };
+    for g in &gold {
+        if g.1 != "MISC" && !predicted.contains(g) {
+            eprintln!(
+                "MISS {:<13} {:<30} | {}",
+                g.1,
+                g.0.text(&doc.text),
+                context(g.0)
+            );
+        }
+    }
+    for p in &predicted {
+        if !gold.contains(p) && !(p.1 == "group" && gold.iter().any(|g| g.0 == p.0)) {
+            let was = gold.iter().find(|g| g.0 == p.0).map_or("-", |g| g.1);
+            eprintln!(
+                "SPUR {:<13} {:<30} (gold {was}) | {}",
+                p.1,
+                p.0.text(&doc.text),
+                context(p.0)
+            );
+        }
+    }
+}
+
+fn evaluate(docs: &[GoldDoc], recognizer: &dyn Recognizer, errors: bool) -> Report {
     let config = Config::default();
     let knowledge = Knowledge::builtin();
     let mut report = Report {
@@ -150,6 +197,9 @@ fn evaluate(docs: &[GoldDoc], recognizer: &dyn Recognizer) -> Report {
     for doc in docs {
         report.words += doc.text.split_whitespace().count();
         let analysis = analyze(&doc.text, TextFormat::Plain, &config, knowledge, recognizer);
+        if errors {
+            show_errors(doc, &analysis);
+        }
         for (k, kind) in SCORED.iter().enumerate() {
             let gold: Vec<Span> = doc
                 .spans
@@ -249,13 +299,21 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         _ => (None, ""),
     };
     let mut results = Vec::new();
+    let mut below_floor = false;
     for path in &args.paths {
         let mut docs = corpus::read_any(path)?;
         if let Some(how) = recase {
             docs = docs.iter().map(|d| corpus::recase(d, how)).collect();
         }
-        let report = evaluate(&docs, recognizer);
+        let report = evaluate(&docs, recognizer, args.show_errors);
         let name = path.display().to_string();
+        if let Some(floor) = args.min_f1 {
+            let f1 = report.micro().f1();
+            if f1 < floor {
+                eprintln!("{name}{casing}: micro F1 {f1:.4} is below the floor {floor:.4}");
+                below_floor = true;
+            }
+        }
         match args.format {
             Format::Text => print_text(&name, casing, &report),
             Format::Json => results.push(json(&name, casing, &report)),
@@ -264,5 +322,9 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     if args.format == Format::Json {
         println!("{}", serde_json::to_string_pretty(&results)?);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if below_floor {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
