@@ -291,7 +291,19 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("loading {}", path.display()))?;
             &loaded
         }
-        None => default_recognizer(),
+        None => {
+            // Load the embedded model before the clock starts, and say how
+            // long that took (it happens once per process).
+            let started = Instant::now();
+            let recognizer = default_recognizer();
+            if args.format == Format::Text {
+                println!(
+                    "model loaded in {:.1} ms",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            recognizer
+        }
     };
     let (recase, casing) = match (args.upper, args.lower) {
         (true, _) => (Some(Recase::Upper), " (upper-cased)"),

@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use super::features::{doc_labels, prepare, Extractor, PreparedDoc, Stage2};
+use super::features::{doc_labels, prepare, DocLabel, Extractor, PreparedDoc, Stage2};
 use super::tags::{self, NUM_TAGS, TYPE_MISC, TYPE_ORGANIZATION, TYPE_PERSON, TYPE_PLACE};
 use super::{encode_model, viterbi, ModelRecognizer, Scratch, Table, Tagger, TRANS_LEN};
 use crate::analysis::EntityKind;
@@ -456,7 +456,7 @@ pub fn train(
     drop(stage1_cache);
 
     // Stage two, on jackknifed stage-one tags.
-    let labels: Vec<Vec<(u8, u8)>> = docs
+    let labels: Vec<Vec<DocLabel>> = docs
         .iter()
         .zip(&jack)
         .map(|(d, j)| doc_labels(&d.prepared, j))
