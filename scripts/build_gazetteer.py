@@ -106,6 +106,7 @@ def common_words():
             w = line.strip()
             if w and w[0].islower() and "'" not in w:
                 words.add(w)
+    words.update(read_words("common_extra.txt"))
     return sorted(words)
 
 
@@ -125,10 +126,12 @@ class Places:
         self.lines.append(f"{name}\t{kind}\t{country}\t{population}")
         return True
 
-    def add_with_ascii(self, name, kind, country, population):
+    def add_with_ascii(self, name, kind, country, population, common=frozenset()):
+        """Adds the name and its diacritic-free spelling, unless that spelling
+        is a common word ("Tô" -> "To", "Hīt" -> "Hit")."""
         added = self.add(name, kind, country, population)
         plain = strip_diacritics(name)
-        if plain != name:
+        if plain != name and not (" " not in plain and fold(plain) in common):
             self.add(plain, kind, country, population)
         return added
 
@@ -187,6 +190,7 @@ def build_places(common):
         places.add(s["name"], "region", "United States", 0)
 
     keep = {fold(row[0]) for row in read_rows("city_keep.txt")}
+    common_not_kept = common - keep
     cities = load_json(os.path.join(geo, CITY_FILE)).values()
     dropped = []
     for c in sorted(cities, key=lambda c: (-c["population"], c["name"], c["geonameid"])):
@@ -199,7 +203,10 @@ def build_places(common):
         if len(name) < 2:
             continue
         country = code_to_name.get(c["countrycode"], "")
-        places.add_with_ascii(name, "city", country, c["population"])
+        big = c["population"] >= COMMON_WORD_CITY_MIN_POPULATION
+        places.add_with_ascii(
+            name, "city", country, c["population"], frozenset() if big else common_not_kept
+        )
     print(f"places: dropped {len(dropped)} common-word city names, e.g. {dropped[:12]}")
     header = [
         "name\ttype\tcountry\tpopulation",
@@ -265,14 +272,20 @@ ORGANIZATION_GROUPS = [
 
 def build_organizations():
     groups_dir = os.path.join(package_dir("worldcountrygroups"), "data", "groups")
-    seen = set()
+    names = set()
+    acronyms = set()
     lines = []
 
     def add(name, acronym, description):
-        key = fold(name)
-        if key in seen:
+        # A name may come with several acronyms ("UN", "U.N."), one row each;
+        # an acronym already taken keeps its first meaning.
+        if acronym and fold(acronym) in acronyms:
+            acronym = ""
+        if fold(name) in names and not acronym:
             return
-        seen.add(key)
+        names.add(fold(name))
+        if acronym:
+            acronyms.add(fold(acronym))
         lines.append(f"{name}\t{acronym}\t{description}")
 
     # Hand-written rows first: they carry better names and descriptions.
