@@ -102,6 +102,16 @@ fn acronym_diagnostics(
     // An all-capitals word is an acronym only if the document never writes
     // it in lower case and the gazetteer does not know it as a plain name
     // ("MALI" in a headline is Mali, shouted).
+    let shaped: Vec<&&Mention> = mentions
+        .iter()
+        .filter(|m| {
+            m.form == MentionForm::Acronym
+                || (m.form != MentionForm::Expansion && is_acronym(m.span.text(doc.text)))
+        })
+        .collect();
+    if shaped.is_empty() {
+        return;
+    }
     let plain_keys: FxHashSet<String> = mentions
         .iter()
         .map(|m| m.span.text(doc.text))
@@ -114,13 +124,8 @@ fn acronym_diagnostics(
                 .lookup(text)
                 .is_some_and(|k| k.expansion.is_none() && k.name.chars().any(char::is_lowercase))
     };
-    // Shape first: the plain-spelling test allocates.
-    let acronyms: Vec<&&Mention> = mentions
-        .iter()
-        .filter(|m| {
-            m.form == MentionForm::Acronym
-                || (m.form != MentionForm::Expansion && is_acronym(m.span.text(doc.text)))
-        })
+    let acronyms: Vec<&&Mention> = shaped
+        .into_iter()
         .filter(|m| !written_plainly(m.span.text(doc.text)))
         .collect();
     let Some(first) = acronyms.first() else {
@@ -206,58 +211,58 @@ fn short_form_first(
 fn name_variants(doc: &Document<'_>, mentions: &[&Mention], emit: &mut Emit<'_>) {
     // Whole-mention spellings catch hyphen and spacing variants; word
     // spellings catch diacritics and case inside longer names.
+    let mut units: Vec<Vec<(Span, &str, String)>> = Vec::with_capacity(mentions.len());
     let mut spellings: FxHashMap<String, Vec<(Span, &str)>> = FxHashMap::default();
-    let mut word_spans: Vec<Vec<Span>> = Vec::with_capacity(mentions.len());
     for mention in mentions {
         let text = mention.span.text(doc.text);
-        spellings
-            .entry(fold_key(text))
-            .or_default()
-            .push((mention.span, text));
+        let mut mention_units = vec![(mention.span, text)];
         let first = doc.token_at_or_after(mention.span.start.to_usize());
-        let words: Vec<Span> = doc.tokens[first..]
+        let words: Vec<(Span, &str)> = doc.tokens[first..]
             .iter()
             .take_while(|t| t.span.end <= mention.span.end)
-            .map(|t| t.span)
-            .filter(|s| s.text(doc.text).chars().any(char::is_alphabetic))
+            .map(|t| (t.span, t.span.text(doc.text)))
+            .filter(|(_, w)| w.chars().any(char::is_alphabetic))
             .collect();
         if words.len() > 1 {
-            for word in &words {
-                let w = word.text(doc.text);
-                spellings.entry(fold_key(w)).or_default().push((*word, w));
-            }
+            mention_units.extend(words);
         }
-        word_spans.push(words);
+        let keyed: Vec<(Span, &str, String)> = mention_units
+            .into_iter()
+            .map(|(span, spelling)| (span, spelling, fold_key(spelling)))
+            .collect();
+        for (span, spelling, key) in &keyed {
+            spellings
+                .entry(key.clone())
+                .or_default()
+                .push((*span, spelling));
+        }
+        units.push(keyed);
     }
-    for (mention, words) in mentions.iter().zip(&word_spans) {
-        let text = mention.span.text(doc.text);
-        let mut units = vec![(mention.span, text)];
-        if words.len() > 1 {
-            units.extend(words.iter().map(|w| (*w, w.text(doc.text))));
-        }
-        for (span, spelling) in units {
-            let Some(others) = spellings.get(&fold_key(spelling)) else {
+    // The preferred spelling of each key, with how often and where first.
+    let preferred: FxHashMap<&str, (&str, usize, Span)> = spellings
+        .iter()
+        .filter_map(|(key, seen)| {
+            let best = crate::resolve::dominant(seen.iter().map(|(_, t)| *t))?;
+            let count = seen.iter().filter(|(_, t)| *t == best).count();
+            let first = seen.iter().find(|(_, t)| *t == best)?.0;
+            Some((key.as_str(), (best, count, first)))
+        })
+        .collect();
+    for mention_units in units {
+        for (span, spelling, key) in mention_units {
+            let Some(&(best, count, first)) = preferred.get(key.as_str()) else {
                 continue;
             };
-            let Some(preferred) = crate::resolve::dominant(others.iter().map(|(_, t)| *t)) else {
-                continue;
-            };
-            if is_same_nfc(spelling, preferred) || is_shouting(spelling, preferred) {
+            if spelling == best || is_same_nfc(spelling, best) || is_shouting(spelling, best) {
                 continue;
             }
-            let count = others.iter().filter(|(_, t)| *t == preferred).count();
-            let message = format!(
-                "`{spelling}` is spelled `{preferred}` elsewhere in this document ({count}×)"
-            );
-            let related = others
-                .iter()
-                .find(|(_, t)| *t == preferred)
-                .map(|(s, _)| vec![(*s, format!("spelled `{preferred}` here"))])
-                .unwrap_or_default();
+            let message =
+                format!("`{spelling}` is spelled `{best}` elsewhere in this document ({count}×)");
+            let related = vec![(first, format!("spelled `{best}` here"))];
             let fix = Fix {
-                title: format!("Change to `{preferred}`"),
+                title: format!("Change to `{best}`"),
                 span,
-                replacement: preferred.to_string(),
+                replacement: best.to_string(),
             };
             emit(
                 DiagnosticCode::NameVariant,

@@ -33,6 +33,10 @@ pub struct Resolved {
 /// One mention being clustered.
 struct Item {
     tokens: std::ops::Range<usize>,
+    /// `fold_key` of the whole name.
+    key: String,
+    /// `fold_key` of each word of the name.
+    words: Vec<String>,
     span: Span,
     kind: EntityKind,
     roles: Vec<String>,
@@ -50,17 +54,47 @@ struct Cluster {
     expansion: Option<String>,
     /// Candidate entities when this cluster stands for an ambiguous short form.
     ambiguous_with: Vec<usize>,
+    /// People: how many of `items` (a sorted prefix) are full names; short
+    /// forms follow, also in document order.
+    full_names: usize,
+}
+
+/// The cluster's last item before `index`, in O(log n): both the full-name
+/// prefix and the short-form tail of `items` are sorted, and short forms are
+/// added in document order.
+fn latest_before(cluster: &Cluster, index: usize) -> Option<usize> {
+    let (full, short) = cluster
+        .items
+        .split_at(cluster.full_names.min(cluster.items.len()));
+    let full = full[..full.partition_point(|&i| i < index)].last();
+    let short = short.last().filter(|&&i| i < index);
+    full.max(short).copied()
 }
 
 pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowledge) -> Resolved {
     let definitions = find_definitions(doc);
     let mut named = normalize(doc, candidates, knowledge);
     apply_acronym_definitions(doc, &definitions, &mut named, knowledge);
-    vote_kinds(doc, &mut named);
+    // Each name's variant key and word keys, computed once.
+    let keys: Vec<String> = named
+        .iter()
+        .map(|n| fold_key(doc.tokens_span(n.tokens.start, n.tokens.end).text(doc.text)))
+        .collect();
+    vote_kinds(&mut named, &keys);
     let mut items: Vec<Item> = named
         .into_iter()
-        .map(|n| Item {
+        .zip(keys)
+        .map(|(n, key)| Item {
             span: doc.tokens_span(n.tokens.start, n.tokens.end),
+            words: if n.tokens.len() == 1 {
+                vec![key.clone()]
+            } else {
+                words_of(doc, &n.tokens)
+                    .iter()
+                    .map(|w| fold_key(w))
+                    .collect()
+            },
+            key,
             tokens: n.tokens,
             kind: n.kind,
             roles: n.roles,
@@ -71,7 +105,7 @@ pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowl
     let mut clusters: Vec<Cluster> = Vec::new();
     cluster_acronyms(doc, &definitions, &mut items, &mut clusters);
     cluster_people(doc, &mut items, &mut clusters, knowledge);
-    cluster_by_key(doc, &mut items, &mut clusters);
+    cluster_by_key(&mut items, &mut clusters);
     build(doc, items, clusters, knowledge)
 }
 
@@ -95,57 +129,66 @@ fn apply_acronym_definitions(
     if definitions.is_empty() {
         return;
     }
+    // `named` is sorted and disjoint, so the candidates a definition
+    // overlaps are found by binary search.
+    let mut removed = vec![false; named.len()];
+    let mut added: Vec<Named> = Vec::with_capacity(definitions.len() * 2);
     let mut acronyms: FxHashMap<String, EntityKind> = FxHashMap::default();
     for def in definitions {
-        let overlapping: Vec<EntityKind> = named
-            .iter()
-            .filter(|n| n.tokens.start < def.long.end && def.long.start < n.tokens.end)
-            .map(|n| n.kind)
-            .collect();
+        let low = def.long.start.min(def.short.start);
+        let high = def.long.end.max(def.short.end);
+        let first = named.partition_point(|n| n.tokens.end <= low);
+        let mut overlapping = Vec::new();
+        for (index, n) in named.iter().enumerate().skip(first) {
+            if n.tokens.start >= high {
+                break;
+            }
+            if n.tokens.start < def.long.end && def.long.start < n.tokens.end {
+                overlapping.push(n.kind);
+            }
+            removed[index] = true;
+        }
         let long_text = doc.tokens_span(def.long.start, def.long.end).text(doc.text);
         let kind = knowledge
             .lookup(long_text)
             .map(|e| e.kind)
-            .or_else(|| majority(overlapping.iter().copied()))
-            .or_else(|| named.iter().find(|n| n.tokens == def.short).map(|n| n.kind))
+            .or_else(|| majority(overlapping.into_iter()))
             .unwrap_or(EntityKind::Organization);
-        named.retain(|n| {
-            let overlaps_long = n.tokens.start < def.long.end && def.long.start < n.tokens.end;
-            let overlaps_short = n.tokens.start < def.short.end && def.short.start < n.tokens.end;
-            !overlaps_long && !overlaps_short
-        });
-        named.push(Named {
-            tokens: def.long.clone(),
-            kind,
-            roles: Vec::new(),
-        });
-        named.push(Named {
-            tokens: def.short.clone(),
-            kind,
-            roles: Vec::new(),
-        });
+        for tokens in [def.long.clone(), def.short.clone()] {
+            added.push(Named {
+                tokens,
+                kind,
+                roles: Vec::new(),
+            });
+        }
         acronyms.insert(fold_key(doc.token_text(def.short.start)), kind);
     }
+    let mut keep = removed.iter().map(|r| !r);
+    named.retain(|_| keep.next().unwrap_or(true));
+    named.extend(added);
     // Bare uses of a defined acronym that the recognizer missed.
+    let mut covered = vec![false; doc.tokens.len()];
+    for n in named.iter() {
+        for c in
+            &mut covered[n.tokens.start.min(doc.tokens.len())..n.tokens.end.min(doc.tokens.len())]
+        {
+            *c = true;
+        }
+    }
     for (index, token) in doc.tokens.iter().enumerate() {
-        if token.shape != TokenShape::Capitalized {
+        if covered[index] || token.shape != TokenShape::Capitalized {
             continue;
         }
         let word = doc.token_text(index);
         if !is_acronym(word) {
             continue;
         }
-        if let Some(kind) = acronyms.get(&fold_key(word)) {
-            if !named
-                .iter()
-                .any(|n| n.tokens.start <= index && index < n.tokens.end)
-            {
-                named.push(Named {
-                    tokens: index..index + 1,
-                    kind: *kind,
-                    roles: Vec::new(),
-                });
-            }
+        if let Some(&kind) = acronyms.get(&fold_key(word)) {
+            named.push(Named {
+                tokens: index..index + 1,
+                kind,
+                roles: Vec::new(),
+            });
         }
     }
     named.sort_by_key(|n| (n.tokens.start, n.tokens.end));
@@ -166,17 +209,17 @@ fn majority(kinds: impl Iterator<Item = EntityKind>) -> Option<EntityKind> {
 }
 
 /// One kind per name: "Mali" tagged place eight times and person once is a place.
-fn vote_kinds(doc: &Document<'_>, named: &mut [Named]) {
-    let mut votes: FxHashMap<String, Vec<EntityKind>> = FxHashMap::default();
-    let keys: Vec<String> = named
-        .iter()
-        .map(|n| fold_key(doc.tokens_span(n.tokens.start, n.tokens.end).text(doc.text)))
-        .collect();
-    for (n, key) in named.iter().zip(&keys) {
-        votes.entry(key.clone()).or_default().push(n.kind);
+fn vote_kinds(named: &mut [Named], keys: &[String]) {
+    let mut votes: FxHashMap<&str, Vec<EntityKind>> = FxHashMap::default();
+    for (n, key) in named.iter().zip(keys) {
+        votes.entry(key.as_str()).or_default().push(n.kind);
     }
-    for (n, key) in named.iter_mut().zip(&keys) {
-        if let Some(kind) = votes.get(key).and_then(|k| majority(k.iter().copied())) {
+    let winners: FxHashMap<&str, EntityKind> = votes
+        .into_iter()
+        .filter_map(|(key, kinds)| Some((key, majority(kinds.into_iter())?)))
+        .collect();
+    for (n, key) in named.iter_mut().zip(keys) {
+        if let Some(&kind) = winners.get(key.as_str()) {
             n.kind = kind;
         }
     }
@@ -212,7 +255,7 @@ fn cluster_acronyms(
     }
     for (index, item) in items.iter_mut().enumerate() {
         let text = item.span.text(doc.text);
-        if let Some(&cluster) = by_key.get(&fold_key(text)) {
+        if let Some(&cluster) = by_key.get(&item.key) {
             item.cluster = cluster;
             item.form = if item.tokens.len() == 1 && is_acronym(text) {
                 MentionForm::Acronym
@@ -237,10 +280,7 @@ fn cluster_people(
         if item.cluster != usize::MAX || item.kind != EntityKind::Person {
             continue;
         }
-        let words: Vec<String> = words_of(doc, &item.tokens)
-            .iter()
-            .map(|w| fold_key(w))
-            .collect();
+        let words = item.words.clone();
         if words.len() < 2 {
             continue;
         }
@@ -267,6 +307,9 @@ fn cluster_people(
         clusters[cluster].items.push(index);
     }
     let full_clusters = first_person_cluster..clusters.len();
+    for cluster in &mut clusters[full_clusters.clone()] {
+        cluster.full_names = cluster.items.len();
+    }
     // Single words: a person's short form, or a person's surname mis-typed
     // as another kind by the recognizer.
     let mut single_clusters: FxHashMap<String, usize> = FxHashMap::default();
@@ -274,10 +317,7 @@ fn cluster_people(
         if item.cluster != usize::MAX {
             continue;
         }
-        let words: Vec<String> = words_of(doc, &item.tokens)
-            .iter()
-            .map(|w| fold_key(w))
-            .collect();
+        let words = item.words.clone();
         if words.len() != 1 {
             continue;
         }
@@ -335,15 +375,7 @@ fn cluster_people(
             let recent = fits
                 .iter()
                 .copied()
-                .max_by_key(|&c| {
-                    clusters[c]
-                        .items
-                        .iter()
-                        .filter(|&&i| i < index)
-                        .max()
-                        .copied()
-                        .map_or(0, |i| i + 1)
-                })
+                .max_by_key(|&c| latest_before(&clusters[c], index).map_or(0, |i| i + 1))
                 .unwrap_or(fits[0]);
             item.cluster = recent;
             clusters[recent].items.push(index);
@@ -364,13 +396,13 @@ fn is_subsequence(short: &[String], long: &[String]) -> bool {
 }
 
 /// Everything not yet clustered: by variant key.
-fn cluster_by_key(doc: &Document<'_>, items: &mut [Item], clusters: &mut Vec<Cluster>) {
+fn cluster_by_key(items: &mut [Item], clusters: &mut Vec<Cluster>) {
     let mut by_key: FxHashMap<(String, EntityKind), usize> = FxHashMap::default();
     for (index, item) in items.iter_mut().enumerate() {
         if item.cluster != usize::MAX {
             continue;
         }
-        let key = (fold_key(item.span.text(doc.text)), item.kind);
+        let key = (item.key.clone(), item.kind);
         let cluster = *by_key.entry(key).or_insert_with(|| {
             clusters.push(Cluster::default());
             clusters.len() - 1
@@ -496,14 +528,18 @@ fn make_entity(
     let definition = full
         .iter()
         .copied()
-        .find(|&i| fold_key(text(i)) == name_key)
+        .find(|&i| items[i].key == name_key)
         .or_else(|| members.first().copied())
         .map_or(MentionId(0), |i| mention_of_item[i]);
     let mut aliases: Vec<String> = Vec::new();
     for &i in &members {
         let t = text(i);
         // One alias per spelling: NFC makes decomposed and precomposed é one.
-        let t: String = t.nfc().collect();
+        let t: String = if t.is_ascii() {
+            t.to_string()
+        } else {
+            t.nfc().collect()
+        };
         if !aliases.contains(&t) {
             aliases.push(t);
         }

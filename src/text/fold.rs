@@ -7,6 +7,9 @@ use unicode_normalization::UnicodeNormalization;
 /// NFC + lower case: two spellings with the same `fold` are the same name
 /// typed differently (precomposed vs decomposed é, "MALI" vs "Mali").
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     s.nfc().flat_map(char::to_lowercase).collect()
 }
 
@@ -18,6 +21,14 @@ pub fn strip_diacritics(s: &str) -> String {
 /// The variant key: names equal under it differ only by diacritics, case,
 /// hyphenation, apostrophes or spacing ("Touré" ~ "toure", "Al-Qaeda" ~ "al Qaeda").
 pub fn fold_key(s: &str) -> String {
+    if s.is_ascii() {
+        // Most names: skip normalization entirely.
+        return s
+            .bytes()
+            .filter(|b| !is_joiner(*b as char))
+            .map(|b| b.to_ascii_lowercase() as char)
+            .collect();
+    }
     s.nfd()
         .filter(|c| !is_combining_mark(*c))
         .filter(|c| !is_joiner(*c))

@@ -1,0 +1,114 @@
+;;; dramatis.el --- dramatis language server for prose  -*- lexical-binding: t; -*-
+
+;; Load this file (`(load "/path/to/editors/emacs/dramatis.el")' in your init
+;; file), open a .txt or .md file and run M-x eglot (or M-x lsp).
+;; Needs the `dramatis' binary on `exec-path' (`cargo install --path .').
+
+;;; Code:
+
+(defgroup dramatis nil
+  "People, organizations, groups and places in prose."
+  :group 'tools)
+
+(defcustom dramatis-command '("dramatis" "lsp")
+  "Command line that starts the dramatis language server."
+  :type '(repeat string))
+
+(defcustom dramatis-inlay-hints nil
+  "Show the full name after short names and acronyms (inlay hints)."
+  :type 'boolean)
+
+(defcustom dramatis-hover t
+  "Show who or what a name refers to on hover."
+  :type 'boolean)
+
+(defcustom dramatis-code-lens t
+  "Show \"N mentions\" above each entity's introduction."
+  :type 'boolean)
+
+(defcustom dramatis-severity nil
+  "Severity per diagnostic code, e.g. ((\"name-variant\" . \"error\")).
+Codes: acronym-undefined, acronym-before-definition, name-variant,
+ambiguous-mention, short-form-first.  Levels: off, hint, information,
+warning, error.  Codes left out keep the server's default."
+  :type '(alist :key-type string :value-type string))
+
+(defun dramatis--bool (value)
+  "VALUE as a JSON boolean for jsonrpc."
+  (if value t :json-false))
+
+(defun dramatis-settings ()
+  "The server's settings, shaped as {\"dramatis\": {...}}."
+  (let ((severity (apply #'append
+                         (mapcar (lambda (pair) (list (intern (concat ":" (car pair))) (cdr pair)))
+                                 dramatis-severity))))
+    (list :dramatis (list :inlayHints (dramatis--bool dramatis-inlay-hints)
+                          :hover (dramatis--bool dramatis-hover)
+                          :codeLens (dramatis--bool dramatis-code-lens)
+                          :severity (or severity (make-hash-table))))))
+
+;;;; Eglot (built into Emacs 29+; a package for older versions)
+
+(with-eval-after-load 'eglot
+  (add-to-list 'eglot-server-programs
+               `((text-mode markdown-mode gfm-mode)
+                 . ,(lambda (&rest _)
+                      (append dramatis-command
+                              (list :initializationOptions (dramatis-settings))))))
+  ;; Eglot answers workspace/configuration and sends didChangeConfiguration
+  ;; from this; a function keeps it current after `customize'.
+  (setq-default eglot-workspace-configuration (lambda (&rest _) (dramatis-settings))))
+
+;;;; lsp-mode
+
+;; `with-lsp-workspace' is a macro: expand it properly when compiling.
+(eval-when-compile (require 'lsp-mode nil t))
+(defvar lsp-language-id-configuration)
+(declare-function lsp-register-custom-settings "lsp-mode")
+(declare-function lsp-register-client "lsp-mode")
+(declare-function make-lsp-client "lsp-mode")
+(declare-function lsp-stdio-connection "lsp-mode")
+(declare-function lsp-activate-on "lsp-mode")
+(declare-function lsp--set-configuration "lsp-mode")
+(declare-function lsp-configuration-section "lsp-mode")
+
+(with-eval-after-load 'lsp-mode
+  (add-to-list 'lsp-language-id-configuration '(text-mode . "plaintext"))
+  (add-to-list 'lsp-language-id-configuration '(markdown-mode . "markdown"))
+  (lsp-register-custom-settings
+   '(("dramatis.inlayHints" dramatis-inlay-hints t)
+     ("dramatis.hover" dramatis-hover t)
+     ("dramatis.codeLens" dramatis-code-lens t)))
+  (lsp-register-client
+   (make-lsp-client
+    :new-connection (lsp-stdio-connection (lambda () dramatis-command))
+    :activation-fn (lsp-activate-on "plaintext" "markdown")
+    :initialization-options (lambda () (dramatis-settings))
+    :initialized-fn (lambda (workspace)
+                      (with-lsp-workspace workspace
+                        (lsp--set-configuration (lsp-configuration-section "dramatis"))))
+    :add-on? t
+    :server-id 'dramatis)))
+
+;;;; Toggling inlay hints
+
+(declare-function eglot-current-server "eglot")
+(declare-function eglot-signal-didChangeConfiguration "eglot")
+(declare-function lsp-workspaces "lsp-mode")
+
+(defun dramatis-toggle-inlay-hints ()
+  "Turn dramatis inlay hints on or off and tell the running server."
+  (interactive)
+  (setq dramatis-inlay-hints (not dramatis-inlay-hints))
+  (cond ((and (fboundp 'eglot-current-server) (eglot-current-server))
+         (eglot-signal-didChangeConfiguration (eglot-current-server))
+         (when (fboundp 'eglot-inlay-hints-mode)
+           (eglot-inlay-hints-mode (if dramatis-inlay-hints 1 -1))))
+        ((and (fboundp 'lsp-workspaces) (lsp-workspaces))
+         (lsp--set-configuration (lsp-configuration-section "dramatis"))
+         (when (fboundp 'lsp-inlay-hints-mode)
+           (lsp-inlay-hints-mode (if dramatis-inlay-hints 1 -1)))))
+  (message "dramatis inlay hints %s" (if dramatis-inlay-hints "on" "off")))
+
+(provide 'dramatis)
+;;; dramatis.el ends here

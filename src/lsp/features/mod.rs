@@ -1,0 +1,6 @@
+//! LSP features as pure functions of an analysed [`View`](super::convert::View):
+//! no locking, no awaiting, so the server can run them under `catch_unwind`.
+
+pub mod actions;
+pub mod navigation;
+pub mod outline;

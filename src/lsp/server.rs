@@ -1,0 +1,494 @@
+//! The `LanguageServer` implementation: thin handlers over [`Documents`] and
+//! the pure functions in `features`.
+//!
+//! Ordering rule: notifications that change documents mutate before their
+//! first `.await`; requests capture the current revision before theirs, so a
+//! request answers from the text as it was when the request arrived.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::capabilities::{server_capabilities, ClientSupport};
+use super::convert::View;
+use super::documents::{panic_message, ChangeError, Documents, Revision};
+use super::features::navigation::{mention_locations, same_entity};
+use super::features::{actions, navigation, outline};
+use super::position::Encoding;
+use super::settings::Settings;
+use crate::EntityKind;
+
+/// Quiet time after the last edit before diagnostics are recomputed.
+const DIAGNOSTICS_DEBOUNCE: Duration = Duration::from_millis(200);
+
+pub struct Backend {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    client: Client,
+    documents: Documents,
+    session: Mutex<Session>,
+    shutdown_requested: Arc<AtomicBool>,
+}
+
+#[derive(Default)]
+struct Session {
+    encoding: Encoding,
+    settings: Settings,
+    client: ClientSupport,
+    init_options_given: bool,
+}
+
+impl Backend {
+    pub fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
+        Backend {
+            shared: Arc::new(Shared {
+                client,
+                documents: Documents::default(),
+                session: Mutex::new(Session::default()),
+                shutdown_requested,
+            }),
+        }
+    }
+
+    fn session(&self) -> MutexGuard<'_, Session> {
+        self.shared.session()
+    }
+
+    /// Runs `feature` on the analysis of the document's current revision.
+    /// A panic inside becomes an error response; the server keeps serving.
+    async fn with_view<R>(
+        &self,
+        uri: &Uri,
+        feature: impl FnOnce(&View<'_>) -> Option<R>,
+    ) -> Result<Option<R>> {
+        let Some(revision) = self.shared.documents.get(uri) else {
+            return Ok(None);
+        };
+        let encoding = self.session().encoding;
+        let analyzed = revision.analysis().await.map_err(internal_error)?;
+        let view = View::new(&revision, &analyzed, encoding);
+        catch_unwind(AssertUnwindSafe(|| feature(&view)))
+            .map_err(|payload| internal_error(panic_message(payload.as_ref())))
+    }
+
+    /// Mentions of the same entity (same kind, same folded canonical name) in
+    /// the other open documents.
+    async fn references_elsewhere(
+        &self,
+        uri: &Uri,
+        name: &str,
+        kind: EntityKind,
+        include_declaration: bool,
+    ) -> Vec<Location> {
+        let encoding = self.session().encoding;
+        let mut locations = Vec::new();
+        for revision in self.shared.documents.all() {
+            if &revision.uri == uri {
+                continue;
+            }
+            let Ok(analyzed) = revision.analysis().await else {
+                continue;
+            };
+            let view = View::new(&revision, &analyzed, encoding);
+            let found = catch_unwind(AssertUnwindSafe(|| {
+                same_entity(&view, name, kind)
+                    .map(|entity| mention_locations(&view, entity, include_declaration))
+                    .unwrap_or_default()
+            }));
+            locations.extend(found.unwrap_or_default());
+        }
+        locations
+    }
+
+    /// Installs new settings; `refresh` asks the client to re-query what
+    /// changed (not allowed before the initialize response).
+    async fn apply_settings(&self, value: &Value, refresh: bool) {
+        let (settings, problems) = Settings::from_json(value);
+        for problem in problems {
+            self.shared
+                .client
+                .show_message(MessageType::WARNING, format!("dramatis: {problem}"))
+                .await;
+        }
+        let (old, support) = {
+            let mut session = self.session();
+            let old = std::mem::replace(&mut session.settings, settings.clone());
+            (old, session.client)
+        };
+        if old.config != settings.config {
+            for revision in self.shared.documents.set_config(settings.config.clone()) {
+                self.shared
+                    .clone()
+                    .schedule_diagnostics(revision, Duration::ZERO);
+            }
+        }
+        if !refresh {
+            return;
+        }
+        let client = self.shared.client.clone();
+        let refresh_hints = support.inlay_hint_refresh && old.inlay_hints != settings.inlay_hints;
+        let refresh_lenses = support.code_lens_refresh && old.code_lens != settings.code_lens;
+        let refresh_tokens = support.semantic_tokens_refresh && old.config != settings.config;
+        // Refreshes are requests to the client; awaiting them here would hold
+        // a handler slot while the client answers.
+        tokio::spawn(async move {
+            if refresh_hints {
+                let _ = client.inlay_hint_refresh().await;
+            }
+            if refresh_lenses {
+                let _ = client.code_lens_refresh().await;
+            }
+            if refresh_tokens {
+                let _ = client.semantic_tokens_refresh().await;
+            }
+        });
+    }
+
+    async fn pull_configuration(&self) {
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some("dramatis".to_string()),
+        };
+        match self.shared.client.configuration(vec![item]).await {
+            Ok(values) => {
+                if let Some(value) = values.into_iter().next() {
+                    self.apply_settings(&value, true).await;
+                }
+            }
+            Err(err) => {
+                self.log(MessageType::WARNING, format!("configuration: {err}"))
+                    .await
+            }
+        }
+    }
+
+    async fn log(&self, level: MessageType, message: String) {
+        self.shared.client.log_message(level, message).await;
+    }
+}
+
+impl Shared {
+    fn session(&self) -> MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Publishes the diagnostics of `revision` after `delay`, unless a newer
+    /// revision has replaced it by then (its own task will publish).
+    fn schedule_diagnostics(self: Arc<Self>, revision: Arc<Revision>, delay: Duration) {
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            if !self.documents.is_current(&revision) {
+                return;
+            }
+            let encoding = self.session().encoding;
+            let analyzed = match revision.analysis().await {
+                Ok(analyzed) => analyzed,
+                Err(err) => {
+                    let message = format!("dramatis: {}: {err}", revision.uri.as_str());
+                    self.client.log_message(MessageType::ERROR, message).await;
+                    return;
+                }
+            };
+            let view = View::new(&revision, &analyzed, encoding);
+            let Ok(diagnostics) = catch_unwind(AssertUnwindSafe(|| actions::diagnostics(&view)))
+            else {
+                return;
+            };
+            if self.documents.is_current(&revision) {
+                self.client
+                    .publish_diagnostics(revision.uri.clone(), diagnostics, Some(revision.version))
+                    .await;
+            }
+        });
+    }
+}
+
+fn internal_error(message: impl Into<String>) -> Error {
+    let message = message.into();
+    eprintln!("dramatis lsp: {message}");
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+        message: message.into(),
+        data: None,
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let general = params.capabilities.general.as_ref();
+        let encoding = Encoding::negotiate(general.and_then(|g| g.position_encodings.as_deref()));
+        {
+            let mut session = self.session();
+            session.encoding = encoding;
+            session.client = ClientSupport::from_capabilities(&params.capabilities);
+        }
+        if let Some(options) = &params.initialization_options {
+            self.session().init_options_given = true;
+            self.apply_settings(options, false).await;
+        }
+        Ok(InitializeResult {
+            capabilities: server_capabilities(encoding),
+            server_info: Some(ServerInfo {
+                name: "dramatis".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        // Parse the built-in knowledge now rather than on the first keystroke.
+        tokio::task::spawn_blocking(|| {
+            crate::Knowledge::builtin();
+        });
+        let pull = {
+            let session = self.session();
+            session.client.pull_configuration && !session.init_options_given
+        };
+        if pull {
+            self.pull_configuration().await;
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shared.shutdown_requested.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let revision = self.shared.documents.open(doc.uri, doc.version, &doc.text);
+        self.shared
+            .clone()
+            .schedule_diagnostics(revision, Duration::ZERO);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let encoding = self.session().encoding;
+        let doc = params.text_document;
+        match self
+            .shared
+            .documents
+            .change(&doc.uri, doc.version, &params.content_changes, encoding)
+        {
+            Ok(revision) => self
+                .shared
+                .clone()
+                .schedule_diagnostics(revision, DIAGNOSTICS_DEBOUNCE),
+            Err(ChangeError::NotOpen) => {
+                let message = format!("didChange for a document not open: {}", doc.uri.as_str());
+                self.log(MessageType::WARNING, message).await;
+            }
+            Err(ChangeError::StaleVersion { current, received }) => {
+                let message = format!(
+                    "ignored didChange for {} with version {received} (current {current})",
+                    doc.uri.as_str()
+                );
+                self.log(MessageType::WARNING, message).await;
+            }
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if self.shared.documents.close(&uri).is_some() {
+            self.shared
+                .client
+                .publish_diagnostics(uri, Vec::new(), None)
+                .await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let empty =
+            params.settings.is_null() || params.settings.as_object().is_some_and(|o| o.is_empty());
+        if empty && self.session().client.pull_configuration {
+            self.pull_configuration().await;
+        } else {
+            self.apply_settings(&params.settings, true).await;
+        }
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        if !self.session().settings.hover {
+            return Ok(None);
+        }
+        let at = params.text_document_position_params;
+        self.with_view(&at.text_document.uri, |view| {
+            navigation::hover(view, at.position)
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        self.with_view(&at.text_document.uri, |view| {
+            navigation::definition(view, at.position).map(GotoDefinitionResponse::Scalar)
+        })
+        .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position;
+        let include_declaration = params.context.include_declaration;
+        let found = self
+            .with_view(&at.text_document.uri, |view| {
+                let (_, entity) = view.mention_at(at.position)?;
+                let here = mention_locations(view, entity, include_declaration);
+                Some((here, entity.name.clone(), entity.kind))
+            })
+            .await?;
+        let Some((mut locations, name, kind)) = found else {
+            return Ok(None);
+        };
+        let elsewhere = self
+            .references_elsewhere(&at.text_document.uri, &name, kind, include_declaration)
+            .await;
+        locations.extend(elsewhere);
+        Ok(Some(locations))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let at = params.text_document_position_params;
+        self.with_view(&at.text_document.uri, |view| {
+            navigation::highlights(view, at.position)
+        })
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        self.with_view(&params.text_document.uri, |view| {
+            Some(DocumentSymbolResponse::Nested(outline::document_symbols(
+                view,
+            )))
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        self.with_view(&params.text_document.uri, |view| {
+            navigation::prepare_rename(view, params.position)
+        })
+        .await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let at = params.text_document_position;
+        if params.new_name.trim().is_empty() {
+            return Err(Error::invalid_params("the new name is empty"));
+        }
+        self.with_view(&at.text_document.uri, |view| {
+            navigation::rename(view, at.position, params.new_name.trim())
+        })
+        .await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.with_view(&params.text_document.uri, |view| {
+            Some(actions::code_actions(view, params.range))
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        self.with_view(&params.text_document.uri, |view| {
+            Some(SemanticTokensResult::Tokens(outline::semantic_tokens(view)))
+        })
+        .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        if !self.session().settings.code_lens {
+            return Ok(None);
+        }
+        self.with_view(&params.text_document.uri, |view| {
+            Some(outline::code_lenses(view))
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        if !self.session().settings.inlay_hints {
+            return Ok(None);
+        }
+        self.with_view(&params.text_document.uri, |view| {
+            Some(outline::inlay_hints(view, params.range))
+        })
+        .await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != outline::SHOW_REFERENCES {
+            return Err(Error::invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
+        }
+        let mut arguments = params.arguments.into_iter();
+        let uri: Option<Uri> = arguments
+            .next()
+            .and_then(|v| serde_json::from_value(v).ok());
+        let position: Option<Position> = arguments
+            .next()
+            .and_then(|v| serde_json::from_value(v).ok());
+        let (Some(uri), Some(position)) = (uri, position) else {
+            return Err(Error::invalid_params(
+                "dramatis.showReferences takes [uri, position]",
+            ));
+        };
+        let found = self
+            .with_view(&uri, |view| {
+                let (_, entity) = view.mention_at(position)?;
+                let locations = mention_locations(view, entity, true);
+                let lines: Vec<String> = locations
+                    .iter()
+                    .map(|l| (l.range.start.line + 1).to_string())
+                    .collect();
+                let summary = format!(
+                    "{}: {} mention{} (line {})",
+                    entity.name,
+                    locations.len(),
+                    if locations.len() == 1 { "" } else { "s" },
+                    lines.join(", ")
+                );
+                Some((locations, summary))
+            })
+            .await?;
+        let Some((locations, summary)) = found else {
+            return Ok(None);
+        };
+        // Generic clients have no references panel; a message is the one UI
+        // every client has. The locations are the result for those that can
+        // do better.
+        self.shared
+            .client
+            .show_message(MessageType::INFO, summary)
+            .await;
+        Ok(serde_json::to_value(locations).ok())
+    }
+}
