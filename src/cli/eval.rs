@@ -15,11 +15,11 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::analysis::EntityKind;
+use crate::analysis::{EntityId, EntityKind, Mention, MentionForm, MentionId};
 use crate::corpus::{self, GoldDoc, Recase};
 use crate::recognize::model::ModelRecognizer;
 use crate::text::{Span, TextFormat};
-use crate::{analyze, default_recognizer, Config, Knowledge, Recognizer};
+use crate::{analyze, default_recognizer, Analysis, Config, Knowledge, Recognizer};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -43,6 +43,10 @@ pub struct EvalArgs {
     /// Print every missed and spurious name to stderr (for error analysis).
     #[arg(long)]
     show_errors: bool,
+    /// Score the recognizer's candidates before resolution, to see what the
+    /// resolver adds or costs.
+    #[arg(long)]
+    recognizer_only: bool,
     /// Exit with status 1 when any path's micro F1 is below this floor
     /// (the quality gate).
     #[arg(long, value_name = "F1")]
@@ -146,7 +150,7 @@ fn count(gold: &[Span], predicted: &[Span]) -> Counts {
     }
 }
 
-fn show_errors(doc: &GoldDoc, analysis: &crate::Analysis) {
+fn show_errors(doc: &GoldDoc, analysis: &Analysis) {
     let label = |k: Option<EntityKind>| k.map_or("MISC", EntityKind::as_str);
     let gold: Vec<(Span, &str)> = doc.spans.iter().map(|g| (g.span, label(g.kind))).collect();
     let predicted: Vec<(Span, &str)> = analysis
@@ -186,7 +190,33 @@ fn show_errors(doc: &GoldDoc, analysis: &crate::Analysis) {
     }
 }
 
-fn evaluate(docs: &[GoldDoc], recognizer: &dyn Recognizer, errors: bool) -> Report {
+/// Candidates as if they were the final mentions (for `--recognizer-only`).
+fn recognize_only(doc: &GoldDoc, knowledge: &Knowledge, recognizer: &dyn Recognizer) -> Analysis {
+    let tokens = crate::text::tokenize(&doc.text, TextFormat::Plain);
+    let mentions = recognizer
+        .recognize(&tokens, knowledge)
+        .into_iter()
+        .enumerate()
+        .map(|(k, c)| Mention {
+            id: MentionId(k as u32),
+            span: c.span,
+            kind: c.kind,
+            entity: EntityId(k as u32),
+            form: MentionForm::Full,
+        })
+        .collect();
+    Analysis {
+        mentions,
+        ..Analysis::default()
+    }
+}
+
+fn evaluate(
+    docs: &[GoldDoc],
+    recognizer: &dyn Recognizer,
+    errors: bool,
+    recognizer_only: bool,
+) -> Report {
     let config = Config::default();
     let knowledge = Knowledge::builtin();
     let mut report = Report {
@@ -196,7 +226,11 @@ fn evaluate(docs: &[GoldDoc], recognizer: &dyn Recognizer, errors: bool) -> Repo
     let started = Instant::now();
     for doc in docs {
         report.words += doc.text.split_whitespace().count();
-        let analysis = analyze(&doc.text, TextFormat::Plain, &config, knowledge, recognizer);
+        let analysis = if recognizer_only {
+            recognize_only(doc, knowledge, recognizer)
+        } else {
+            analyze(&doc.text, TextFormat::Plain, &config, knowledge, recognizer)
+        };
         if errors {
             show_errors(doc, &analysis);
         }
@@ -317,7 +351,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         if let Some(how) = recase {
             docs = docs.iter().map(|d| corpus::recase(d, how)).collect();
         }
-        let report = evaluate(&docs, recognizer, args.show_errors);
+        let report = evaluate(&docs, recognizer, args.show_errors, args.recognizer_only);
         let name = path.display().to_string();
         if let Some(floor) = args.min_f1 {
             let f1 = report.micro().f1();
