@@ -159,14 +159,17 @@ fn show_errors(doc: &GoldDoc, analysis: &Analysis) {
         .map(|m| (m.span, m.kind.as_str()))
         .collect();
     let context = |span: Span| {
-        let start = doc
-            .text
-            .floor_char_boundary(span.start.to_usize().saturating_sub(30));
-        let end = doc
-            .text
-            .ceil_char_boundary((span.end.to_usize() + 30).min(doc.text.len()));
+        let mut start = span.start.to_usize().saturating_sub(30);
+        while !doc.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (span.end.to_usize() + 30).min(doc.text.len());
+        while !doc.text.is_char_boundary(end) {
+            end += 1;
+        }
         doc.text[start..end].replace('\n', " ")
     };
+
     for g in &gold {
         if g.1 != "MISC" && !predicted.contains(g) {
             eprintln!(
@@ -178,7 +181,8 @@ fn show_errors(doc: &GoldDoc, analysis: &Analysis) {
         }
     }
     for p in &predicted {
-        if !gold.contains(p) && !(p.1 == "group" && gold.iter().any(|g| g.0 == p.0)) {
+        let group_on_gold = p.1 == "group" && gold.iter().any(|g| g.0 == p.0);
+        if !gold.contains(p) && !group_on_gold {
             let was = gold.iter().find(|g| g.0 == p.0).map_or("-", |g| g.1);
             eprintln!(
                 "SPUR {:<13} {:<30} (gold {was}) | {}",

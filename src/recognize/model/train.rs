@@ -312,6 +312,9 @@ impl Perceptron {
     }
 }
 
+/// Scores averaged weights and transitions on the development documents.
+type DevScorer<'s> = &'s mut dyn FnMut(&[f32], &[f32]) -> SpanScore;
+
 struct Phase<'a> {
     name: &'a str,
     docs: Vec<usize>,
@@ -327,7 +330,7 @@ fn run_phase(
     options: &TrainOptions,
     rng: &mut Rng,
     on_event: &mut dyn FnMut(Event<'_>),
-    mut score_dev: Option<&mut dyn FnMut(&[f32], &[f32]) -> SpanScore>,
+    mut score_dev: Option<DevScorer<'_>>,
 ) -> (Vec<f32>, Vec<f32>) {
     let mut units: Vec<(usize, usize)> = phase
         .docs
@@ -450,8 +453,7 @@ pub fn train(
         options,
         &mut rng,
         on_event,
-        (!dev.is_empty())
-            .then_some(&mut score_stage1 as &mut dyn FnMut(&[f32], &[f32]) -> SpanScore),
+        (!dev.is_empty()).then_some(&mut score_stage1 as DevScorer<'_>),
     );
     drop(stage1_cache);
 
@@ -514,8 +516,7 @@ pub fn train(
         options,
         &mut rng,
         on_event,
-        (!dev.is_empty())
-            .then_some(&mut score_stage2 as &mut dyn FnMut(&[f32], &[f32]) -> SpanScore),
+        (!dev.is_empty()).then_some(&mut score_stage2 as DevScorer<'_>),
     );
     drop(stage2_cache);
 
