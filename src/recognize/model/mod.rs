@@ -440,6 +440,27 @@ mod tests {
     use crate::text::{tokenize, TextFormat};
 
     #[test]
+    fn embedded_model_finds_names_alone() {
+        let Some(model) = ModelRecognizer::builtin() else {
+            panic!("models/ner.bin must hold a model this code can read");
+        };
+        let text = "President Amadou Toumani Touré met the leaders of the United Nations in Bamako on Tuesday. Touré's visit to Mali lasted two days.";
+        let doc = tokenize(text, TextFormat::Plain);
+        let found: Vec<_> = model
+            .recognize(&doc, Knowledge::builtin())
+            .into_iter()
+            .map(|c| (c.span.text(text), c.kind))
+            .collect();
+        assert!(
+            found.contains(&("Amadou Toumani Touré", EntityKind::Person)),
+            "{found:?}"
+        );
+        assert!(found.contains(&("Bamako", EntityKind::Place)), "{found:?}");
+        assert!(found.contains(&("Touré", EntityKind::Person)), "{found:?}");
+        assert!(found.contains(&("Mali", EntityKind::Place)), "{found:?}");
+    }
+
+    #[test]
     fn rejects_garbage_and_round_trips_a_model() {
         assert_eq!(
             ModelRecognizer::from_bytes(b"nope").err(),

@@ -537,3 +537,79 @@ pub fn train(
     on_event(Event::Final(final_score));
     bytes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognize::Recognizer;
+
+    fn corpus(knowledge: &Knowledge) -> Vec<TrainDoc> {
+        let people = [
+            "Amadou Diarra",
+            "Fatou Keita",
+            "Moussa Traore",
+            "Aminata Coulibaly",
+        ];
+        let places = ["Bamako", "Timbuktu", "Gao", "Mopti"];
+        let mut docs = Vec::new();
+        for (k, person) in people.iter().enumerate() {
+            for (j, place) in places.iter().enumerate() {
+                let text = format!("{person} visited {place} on Monday.\n\nThe trip was long.");
+                let spans = vec![
+                    (Span::new(0, person.len()), Some(EntityKind::Person)),
+                    (
+                        Span::new(person.len() + 9, person.len() + 9 + place.len()),
+                        Some(EntityKind::Place),
+                    ),
+                ];
+                docs.push(TrainDoc::new(&text, &spans, knowledge, k * 4 + j).0);
+            }
+        }
+        docs
+    }
+
+    #[test]
+    fn training_is_deterministic_and_learns_the_data() {
+        let knowledge = Knowledge::builtin();
+        let docs = corpus(knowledge);
+        let options = TrainOptions {
+            epochs: 3,
+            seed: 7,
+            bits: 10,
+        };
+        let mut events = 0;
+        let first = train(&docs, &docs[..2], &options, &mut |_| events += 1);
+        let second = train(&docs, &[], &options, &mut |_| {});
+        assert!(events > 0);
+        assert_eq!(first, second, "same data and seed must give the same bytes");
+        let model = ModelRecognizer::from_bytes(&first).expect("valid model");
+        let text = "Fatou Keita visited Gao on Monday.";
+        let doc = tokenize(text, TextFormat::Plain);
+        let found: Vec<_> = model
+            .recognize(&doc, knowledge)
+            .into_iter()
+            .map(|c| (c.span.text(text), c.kind))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("Fatou Keita", EntityKind::Person),
+                ("Gao", EntityKind::Place)
+            ]
+        );
+    }
+
+    #[test]
+    fn projection_counts_unaligned_and_nested_names() {
+        let text = "Mali-based NGOs met in Boston Red Sox territory.";
+        let spans = vec![
+            (Span::new(0, 4), Some(EntityKind::Place)),
+            (Span::new(23, 37), Some(EntityKind::Organization)),
+            (Span::new(23, 29), Some(EntityKind::Place)),
+        ];
+        let (doc, stats) = TrainDoc::new(text, &spans, Knowledge::builtin(), 0);
+        assert_eq!(stats.unaligned, 1);
+        assert_eq!(stats.nested, 1);
+        assert_eq!(tags::decode(&doc.gold), vec![(4..7, TYPE_ORGANIZATION)]);
+    }
+}
