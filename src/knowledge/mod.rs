@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analysis::EntityKind;
 use crate::text::fold;
@@ -83,10 +83,60 @@ pub struct Entry {
     pub flags: LexFlags,
 }
 
+/// How a one-word name must be written to count as that name. Names that
+/// are also lower-case English words ("Turkey", "Chad") or short acronyms
+/// that spell one ("WHO", "US", "IS") only match when written as names, so
+/// "who" and "us" never become an organization and a country.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Casing {
+    Any,
+    /// First letter upper case: "Turkey", "TURKEY", not "turkey".
+    Capitalized,
+    /// No lower-case letter at all: "WHO", not "Who" or "who".
+    Upper,
+}
+
+impl Casing {
+    fn of_name(name: &str, key: &str, common: &FxHashSet<String>) -> Casing {
+        if key.contains(' ') {
+            return Casing::Any;
+        }
+        let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+        let shouted = letters > 0 && !name.chars().any(char::is_lowercase);
+        if shouted && (letters <= 2 || common.contains(key)) {
+            Casing::Upper
+        } else if common.contains(key) && name.chars().next().is_some_and(char::is_uppercase) {
+            Casing::Capitalized
+        } else {
+            Casing::Any
+        }
+    }
+
+    fn admits(self, surface: &str) -> bool {
+        match self {
+            Casing::Any => true,
+            Casing::Capitalized => surface
+                .chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_uppercase),
+            Casing::Upper => {
+                surface.chars().any(char::is_alphabetic) && !surface.chars().any(char::is_lowercase)
+            }
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Knowledge {
     words: FxHashMap<String, LexFlags>,
+    /// Flags a word gets only when capitalized / fully upper case (see `Casing`).
+    capitalized_words: FxHashMap<String, LexFlags>,
+    upper_words: FxHashMap<String, LexFlags>,
     entries: FxHashMap<String, Entry>,
+    /// Entries whose surface must be written a certain way; absent means any.
+    entry_casing: FxHashMap<String, Casing>,
+    /// Lower-case dictionary words, kept only while loading.
+    common: FxHashSet<String>,
     /// Longest entry, in words, to bound phrase matching.
     max_phrase_words: usize,
 }
@@ -120,6 +170,16 @@ impl Sources<'static> {
     }
 }
 
+/// `fold` with a fast path for ASCII, which is nearly every gazetteer line
+/// and most words of the text: loading stays well under the cost of NFC.
+fn fold_fast(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        fold(s)
+    }
+}
+
 /// Data lines: skip blanks and `#` comments, split on tabs.
 fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
     text.lines()
@@ -136,7 +196,12 @@ impl Knowledge {
     }
 
     pub fn from_sources(sources: &Sources<'_>) -> Knowledge {
-        let mut k = Knowledge::default();
+        let mut k = Knowledge {
+            common: rows(sources.common_words)
+                .map(|r| fold_fast(r[0]))
+                .collect(),
+            ..Knowledge::default()
+        };
         // Places: name, type, country, population.
         for row in rows(sources.places) {
             let (name, kind) = (row[0], row.get(1).copied().unwrap_or("place"));
@@ -209,9 +274,10 @@ impl Knowledge {
             (sources.common_words, LexFlags::COMMON_WORD),
         ] {
             for row in rows(list) {
-                k.words.entry(fold(row[0])).or_default().insert(flag);
+                k.words.entry(fold_fast(row[0])).or_default().insert(flag);
             }
         }
+        k.common = FxHashSet::default();
         k
     }
 
@@ -223,11 +289,23 @@ impl Knowledge {
         expansion: Option<String>,
         flags: LexFlags,
     ) {
-        let key = fold(name);
+        let key = fold_fast(name);
         let words = key.split(' ').count();
         self.max_phrase_words = self.max_phrase_words.max(words);
+        let casing = Casing::of_name(name, &key, &self.common);
         if words == 1 {
-            self.words.entry(key.clone()).or_default().insert(flags);
+            let word_map = match casing {
+                Casing::Any => &mut self.words,
+                Casing::Capitalized => &mut self.capitalized_words,
+                Casing::Upper => &mut self.upper_words,
+            };
+            word_map.entry(key.clone()).or_default().insert(flags);
+        }
+        if self.entries.contains_key(&key) {
+            return;
+        }
+        if casing != Casing::Any {
+            self.entry_casing.insert(key.clone(), casing);
         }
         // First entry wins: the lists are ordered most-salient first
         // (countries before cities, big cities before small).
@@ -245,16 +323,37 @@ impl Knowledge {
         if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
             return self.words.get(word).copied().unwrap_or_default();
         }
-        self.words.get(&fold(word)).copied().unwrap_or_default()
+        let key = fold_fast(word);
+        let mut flags = self.words.get(&key).copied().unwrap_or_default();
+        for (casing, map) in [
+            (Casing::Capitalized, &self.capitalized_words),
+            (Casing::Upper, &self.upper_words),
+        ] {
+            if let Some(extra) = map.get(&key) {
+                if casing.admits(word) {
+                    flags.insert(*extra);
+                }
+            }
+        }
+        flags
+    }
+
+    /// The entry under `key` if `surface` is written the way that entry requires.
+    fn entry_for(&self, key: &str, surface: &str) -> Option<&Entry> {
+        let entry = self.entries.get(key)?;
+        let casing = self.entry_casing.get(key).copied().unwrap_or(Casing::Any);
+        casing.admits(surface).then_some(entry)
     }
 
     /// The entry for a whole name ("Burkina Faso", "ECOWAS"), case-insensitively.
     pub fn lookup(&self, name: &str) -> Option<&Entry> {
-        let key = fold(name);
-        self.entries.get(&key).or_else(|| {
+        let key = fold_fast(name);
+        self.entry_for(&key, name).or_else(|| {
             // Names are keyed with single spaces; normalise any other spacing.
             let joined = key.split_whitespace().collect::<Vec<_>>().join(" ");
-            (joined != key).then(|| self.entries.get(&joined)).flatten()
+            (joined != key)
+                .then(|| self.entry_for(&joined, name))
+                .flatten()
         })
     }
 
@@ -276,8 +375,8 @@ impl Knowledge {
                 if n > 1 {
                     key.push(' ');
                 }
-                key.push_str(&fold(words[i + n - 1]));
-                if let Some(entry) = self.entries.get(&key) {
+                key.push_str(&fold_fast(words[i + n - 1]));
+                if let Some(entry) = self.entry_for(&key, words[i]) {
                     best = Some((n, entry));
                 }
             }
@@ -351,5 +450,69 @@ mod tests {
         let flags = k.token_flags(&words);
         assert!(flags[3].contains(LexFlags::IN_PHRASE | LexFlags::COUNTRY));
         assert!(flags[0].contains(LexFlags::GIVEN_NAME));
+    }
+
+    #[test]
+    fn builtin_gazetteer_knows_the_sahel() {
+        let k = Knowledge::builtin();
+        let mali = k.lookup("Mali").expect("Mali");
+        assert_eq!(
+            (mali.kind, mali.description.as_str()),
+            (EntityKind::Place, "country")
+        );
+        assert!(k.word_flags("Mali").contains(LexFlags::COUNTRY));
+        assert!(k.word_flags("Bamako").contains(LexFlags::CITY));
+        assert_eq!(
+            k.lookup("Bamako").map(|e| e.description.as_str()),
+            Some("city in Mali")
+        );
+        assert_eq!(
+            k.lookup("ECOWAS").and_then(|e| e.expansion.as_deref()),
+            Some("Economic Community of West African States")
+        );
+        assert!(k.word_flags("Malians").contains(LexFlags::DEMONYM));
+        assert!(k.word_flags("Tuareg").contains(LexFlags::GROUP));
+        assert!(k.word_flags("Gen.").contains(LexFlags::TITLE));
+        assert!(k.word_flags("Ministry").contains(LexFlags::ORG_SUFFIX));
+        assert!(k.word_flags("Amadou").contains(LexFlags::GIVEN_NAME));
+        assert!(k.word_flags("Touré").contains(LexFlags::SURNAME));
+        assert!(k.word_flags("the").contains(LexFlags::COMMON_WORD));
+        let words = ["Côte", "d'Ivoire", "and", "Burkina", "Faso"];
+        let found: Vec<_> = k
+            .match_phrases(&words)
+            .into_iter()
+            .map(|(a, b, e)| (a, b, e.kind))
+            .collect();
+        assert_eq!(
+            found,
+            vec![(0, 2, EntityKind::Place), (3, 5, EntityKind::Place)]
+        );
+    }
+
+    #[test]
+    fn common_words_are_not_places_or_acronyms() {
+        let k = Knowledge::builtin();
+        let place = LexFlags::COUNTRY | LexFlags::CITY | LexFlags::REGION | LexFlags::FEATURE;
+        for word in ["March", "Reading", "Mobile", "Of", "Police"] {
+            assert!(!k.word_flags(word).intersects(place), "{word}");
+            assert!(
+                k.lookup(word).is_none_or(|e| e.kind != EntityKind::Place),
+                "{word}"
+            );
+        }
+        // Acronyms that spell a word only count in capitals.
+        assert_eq!(
+            k.lookup("WHO").map(|e| e.kind),
+            Some(EntityKind::Organization)
+        );
+        assert!(k.lookup("who").is_none() && k.lookup("Who").is_none());
+        assert!(!k.word_flags("who").intersects(LexFlags::ORGANIZATION));
+        assert!(k.word_flags("WHO").contains(LexFlags::ORGANIZATION));
+        assert!(k.lookup("US").is_some() && k.lookup("us").is_none());
+        assert!(!k.word_flags("us").contains(LexFlags::COUNTRY));
+        assert!(k.match_phrases(&["let", "us", "go"]).is_empty());
+        // Names that are also words need their capital.
+        assert!(k.word_flags("Turkey").contains(LexFlags::COUNTRY));
+        assert!(!k.word_flags("turkey").contains(LexFlags::COUNTRY));
     }
 }
