@@ -118,7 +118,8 @@ class Places:
         self.lines = []
 
     def add(self, name, kind, country, population):
-        name = " ".join(name.split())
+        name = without_article(" ".join(name.split()))
+        country = without_article(country)
         key = fold(name)
         if not name or key in self.seen:
             return False
@@ -194,7 +195,7 @@ def build_places(common):
     cities = load_json(os.path.join(geo, CITY_FILE)).values()
     dropped = []
     for c in sorted(cities, key=lambda c: (-c["population"], c["name"], c["geonameid"])):
-        name = " ".join(c["name"].split())
+        name = without_article(" ".join(c["name"].split()))
         single = " " not in name
         if single and fold(name) in common and fold(name) not in keep:
             if c["population"] < COMMON_WORD_CITY_MIN_POPULATION:
@@ -215,6 +216,17 @@ def build_places(common):
     ]
     write("places.tsv", header, places.lines)
     return code_to_name
+
+
+# "The" is part of these names; elsewhere a leading article is dropped, as a
+# mention is the name without its determiner ("the Netherlands" -> "Netherlands").
+NAMES_WITH_ARTICLE = {"The Hague", "The Oval", "The Bronx", "The Dalles"}
+
+
+def without_article(name):
+    if name.startswith("The ") and name not in NAMES_WITH_ARTICLE:
+        return name[4:]
+    return name
 
 
 def plural_demonyms(demonym):
@@ -270,6 +282,11 @@ ORGANIZATION_GROUPS = [
 ]
 
 
+# Titles that are only names with their article ("The Times"): without it
+# they are common words or other things (the Atlantic Ocean, a New Yorker).
+ARTICLE_ONLY_NAMES = {"Times", "Independent", "Telegraph", "Republicans", "New Yorker", "Atlantic"}
+
+
 def build_organizations():
     groups_dir = os.path.join(package_dir("worldcountrygroups"), "data", "groups")
     names = set()
@@ -277,6 +294,9 @@ def build_organizations():
     lines = []
 
     def add(name, acronym, description):
+        name = without_article(name)
+        if name in ARTICLE_ONLY_NAMES:
+            return
         # A name may come with several acronyms ("UN", "U.N."), one row each;
         # an acronym already taken keeps its first meaning.
         if acronym and fold(acronym) in acronyms:

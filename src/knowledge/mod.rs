@@ -511,6 +511,24 @@ mod tests {
         assert!(k.lookup("US").is_some() && k.lookup("us").is_none());
         assert!(!k.word_flags("us").contains(LexFlags::COUNTRY));
         assert!(k.match_phrases(&["let", "us", "go"]).is_empty());
+        // A mention is the name without its article; "The" stays only where
+        // it belongs to the name.
+        let words = [
+            "the",
+            "Netherlands",
+            "and",
+            "the",
+            "gap",
+            "near",
+            "The",
+            "Hague",
+        ];
+        let spans: Vec<_> = k
+            .match_phrases(&words)
+            .into_iter()
+            .map(|(a, b, _)| (a, b))
+            .collect();
+        assert_eq!(spans, vec![(1, 2), (6, 8)]);
         // Names that are also words need their capital.
         assert!(k.word_flags("Turkey").contains(LexFlags::COUNTRY));
         assert!(!k.word_flags("turkey").contains(LexFlags::COUNTRY));
