@@ -43,7 +43,7 @@ local function show(value)
 end
 
 ---------------------------------------------------------------------------
--- Buffer helpers: positions are LSP positions with UTF-16 columns.
+-- Buffer helpers: positions are LSP positions in the negotiated encoding.
 
 local bufnr
 local function buffer_lines()
