@@ -13,6 +13,7 @@ pub mod resolve;
 pub mod text;
 
 pub mod cli;
+pub mod corpus;
 pub mod lsp;
 
 pub use analysis::{
@@ -45,7 +46,13 @@ pub fn analyze(
 }
 
 /// The recognizer the binary uses by default.
+///
+/// The trained model embedded in the binary; the rules only if that model
+/// cannot be loaded (a build without a trained model file).
 pub fn default_recognizer() -> &'static dyn Recognizer {
     static RULES: recognize::rules::RuleRecognizer = recognize::rules::RuleRecognizer;
-    &RULES
+    match recognize::model::ModelRecognizer::builtin() {
+        Some(model) => model,
+        None => &RULES,
+    }
 }

@@ -1,10 +1,194 @@
-//! `dramatis train`.
+//! `dramatis train`: reads CoNLL column files and standoff folders, trains
+//! the two-stage perceptron and writes the model file.
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::corpus::{self, GoldDoc, Recase};
+use crate::knowledge::Knowledge;
+use crate::recognize::model::train::{self, Event, Projection, TrainDoc, TrainOptions};
 
 #[derive(clap::Args)]
-pub struct TrainArgs {}
+pub struct TrainArgs {
+    /// CoNLL column file to train on (token first, IOB tag last); repeatable.
+    #[arg(long, value_name = "FILE")]
+    conll: Vec<PathBuf>,
+    /// Standoff folder (doc.txt + doc.json with byte-offset mentions); repeatable.
+    #[arg(long, value_name = "DIR")]
+    standoff: Vec<PathBuf>,
+    /// CoNLL development file, scored after epochs; repeatable.
+    #[arg(long, value_name = "FILE")]
+    dev_conll: Vec<PathBuf>,
+    /// Standoff development folder; repeatable.
+    #[arg(long, value_name = "DIR")]
+    dev_standoff: Vec<PathBuf>,
+    #[arg(long, default_value_t = 8)]
+    epochs: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// log2 of the number of hashed feature rows (model size ≈ 34 << bits bytes).
+    #[arg(long, default_value_t = 19)]
+    bits: u32,
+    /// Fraction of training documents also learned upper-cased, and
+    /// (separately drawn) lower-cased, so headlines and lower-case text work.
+    #[arg(long, default_value_t = 0.2)]
+    augment: f64,
+    #[arg(long, value_name = "FILE", default_value = "models/ner.bin")]
+    out: PathBuf,
+}
 
-pub fn run(_args: &TrainArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("train is not implemented yet")
+fn load(conll: &[PathBuf], standoff: &[PathBuf]) -> anyhow::Result<Vec<GoldDoc>> {
+    let mut docs = Vec::new();
+    for path in conll {
+        docs.extend(corpus::read_conll(path)?);
+    }
+    for path in standoff {
+        docs.extend(corpus::read_standoff_dir(path)?);
+    }
+    Ok(docs)
+}
+
+/// A deterministic coin per (seed, document, salt), independent of order.
+fn coin(seed: u64, index: usize, salt: u64, p: f64) -> bool {
+    let mut z = seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ salt;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    ((z >> 11) as f64 / (1u64 << 53) as f64) < p
+}
+
+fn prepare(
+    docs: &[GoldDoc],
+    knowledge: &Knowledge,
+    augment: f64,
+    seed: u64,
+) -> (Vec<TrainDoc>, Projection) {
+    let mut out = Vec::new();
+    let mut total = Projection::default();
+    let mut add = |doc: &GoldDoc, group: usize, out: &mut Vec<TrainDoc>| {
+        let (train_doc, stats) = TrainDoc::new(&doc.text, &doc.span_pairs(), knowledge, group);
+        total.spans += stats.spans;
+        total.unaligned += stats.unaligned;
+        total.nested += stats.nested;
+        out.push(train_doc);
+    };
+    for (k, doc) in docs.iter().enumerate() {
+        add(doc, k, &mut out);
+        if coin(seed, k, 0x5550, augment) {
+            add(&corpus::recase(doc, Recase::Upper), k, &mut out);
+        }
+        if coin(seed, k, 0x4c4f, augment) {
+            add(&corpus::recase(doc, Recase::Lower), k, &mut out);
+        }
+    }
+    (out, total)
+}
+
+pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
+    if args.conll.is_empty() && args.standoff.is_empty() {
+        anyhow::bail!("nothing to train on: give --conll FILE or --standoff DIR");
+    }
+    if !(8..=24).contains(&args.bits) {
+        anyhow::bail!("--bits must be between 8 and 24");
+    }
+    let started = Instant::now();
+    let knowledge = Knowledge::builtin();
+    let gold = load(&args.conll, &args.standoff)?;
+    let dev_gold = load(&args.dev_conll, &args.dev_standoff)?;
+    let (docs, stats) = prepare(&gold, knowledge, args.augment, args.seed);
+    let (dev, _) = prepare(&dev_gold, knowledge, 0.0, args.seed);
+    let tokens: usize = docs.iter().map(TrainDoc::tokens).sum();
+    eprintln!(
+        "training on {} documents ({} with case-changed copies, {tokens} tokens); {} gold names, {} not on token boundaries, {} nested; dev: {} documents",
+        gold.len(),
+        docs.len(),
+        stats.spans,
+        stats.unaligned,
+        stats.nested,
+        dev.len()
+    );
+    let tty = std::io::stderr().is_terminal();
+    let bar = if tty {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>18} [{bar:40}] {pos}/{len} sentences ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    // A hidden bar swallows println, so lines go straight to stderr off a TTY.
+    let say = |line: String| {
+        if tty {
+            bar.println(line);
+        } else {
+            eprintln!("{line}");
+        }
+    };
+    let mut on_event = |event: Event<'_>| match event {
+        Event::Phase {
+            name,
+            epochs,
+            sentences,
+        } => {
+            bar.set_message(name.to_string());
+            bar.set_length((epochs * sentences) as u64);
+            bar.set_position(0);
+        }
+        Event::Progress(n) => bar.inc(n as u64),
+        Event::Epoch {
+            name,
+            epoch,
+            errors,
+            dev,
+        } => {
+            let dev = dev.map_or(String::new(), |s| {
+                format!(
+                    "  dev P {:.4} R {:.4} F1 {:.4}",
+                    s.precision(),
+                    s.recall(),
+                    s.f1()
+                )
+            });
+            say(format!(
+                "{name} epoch {epoch}: {errors} sentences wrong{dev}  [{:.0}s]",
+                started.elapsed().as_secs_f64()
+            ));
+        }
+        Event::Final(score) => {
+            if let Some(s) = score {
+                say(format!(
+                    "final quantized model: dev P {:.4} R {:.4} F1 {:.4}",
+                    s.precision(),
+                    s.recall(),
+                    s.f1()
+                ));
+            }
+        }
+    };
+    let options = TrainOptions {
+        epochs: args.epochs,
+        seed: args.seed,
+        bits: args.bits,
+    };
+    let bytes = train::train(&docs, &dev, &options, &mut on_event);
+    bar.finish_and_clear();
+    if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;
+    eprintln!(
+        "wrote {} ({:.1} MB) in {:.0}s",
+        args.out.display(),
+        bytes.len() as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
 }

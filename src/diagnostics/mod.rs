@@ -102,6 +102,16 @@ fn acronym_diagnostics(
     // An all-capitals word is an acronym only if the document never writes
     // it in lower case and the gazetteer does not know it as a plain name
     // ("MALI" in a headline is Mali, shouted).
+    let shaped: Vec<&&Mention> = mentions
+        .iter()
+        .filter(|m| {
+            m.form == MentionForm::Acronym
+                || (m.form != MentionForm::Expansion && is_acronym(m.span.text(doc.text)))
+        })
+        .collect();
+    if shaped.is_empty() {
+        return;
+    }
     let plain_keys: FxHashSet<String> = mentions
         .iter()
         .map(|m| m.span.text(doc.text))
@@ -114,13 +124,8 @@ fn acronym_diagnostics(
                 .lookup(text)
                 .is_some_and(|k| k.expansion.is_none() && k.name.chars().any(char::is_lowercase))
     };
-    // Shape first: the plain-spelling test allocates.
-    let acronyms: Vec<&&Mention> = mentions
-        .iter()
-        .filter(|m| {
-            m.form == MentionForm::Acronym
-                || (m.form != MentionForm::Expansion && is_acronym(m.span.text(doc.text)))
-        })
+    let acronyms: Vec<&&Mention> = shaped
+        .into_iter()
         .filter(|m| !written_plainly(m.span.text(doc.text)))
         .collect();
     let Some(first) = acronyms.first() else {
@@ -206,7 +211,7 @@ fn short_form_first(
 fn name_variants(doc: &Document<'_>, mentions: &[&Mention], emit: &mut Emit<'_>) {
     // Whole-mention spellings catch hyphen and spacing variants; word
     // spellings catch diacritics and case inside longer names.
-    let mut units: Vec<Vec<(Span, &str)>> = Vec::with_capacity(mentions.len());
+    let mut units: Vec<Vec<(Span, &str, String)>> = Vec::with_capacity(mentions.len());
     let mut spellings: FxHashMap<String, Vec<(Span, &str)>> = FxHashMap::default();
     for mention in mentions {
         let text = mention.span.text(doc.text);
@@ -221,13 +226,17 @@ fn name_variants(doc: &Document<'_>, mentions: &[&Mention], emit: &mut Emit<'_>)
         if words.len() > 1 {
             mention_units.extend(words);
         }
-        for &(span, spelling) in &mention_units {
+        let keyed: Vec<(Span, &str, String)> = mention_units
+            .into_iter()
+            .map(|(span, spelling)| (span, spelling, fold_key(spelling)))
+            .collect();
+        for (span, spelling, key) in &keyed {
             spellings
-                .entry(fold_key(spelling))
+                .entry(key.clone())
                 .or_default()
-                .push((span, spelling));
+                .push((*span, spelling));
         }
-        units.push(mention_units);
+        units.push(keyed);
     }
     // The preferred spelling of each key, with how often and where first.
     let preferred: FxHashMap<&str, (&str, usize, Span)> = spellings
@@ -240,12 +249,11 @@ fn name_variants(doc: &Document<'_>, mentions: &[&Mention], emit: &mut Emit<'_>)
         })
         .collect();
     for mention_units in units {
-        for (span, spelling) in mention_units {
-            let key = fold_key(spelling);
+        for (span, spelling, key) in mention_units {
             let Some(&(best, count, first)) = preferred.get(key.as_str()) else {
                 continue;
             };
-            if is_same_nfc(spelling, best) || is_shouting(spelling, best) {
+            if spelling == best || is_same_nfc(spelling, best) || is_shouting(spelling, best) {
                 continue;
             }
             let message =

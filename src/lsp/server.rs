@@ -108,7 +108,9 @@ impl Backend {
         locations
     }
 
-    async fn apply_settings(&self, value: &Value) {
+    /// Installs new settings; `refresh` asks the client to re-query what
+    /// changed (not allowed before the initialize response).
+    async fn apply_settings(&self, value: &Value, refresh: bool) {
         let (settings, problems) = Settings::from_json(value);
         for problem in problems {
             self.shared
@@ -127,6 +129,9 @@ impl Backend {
                     .clone()
                     .schedule_diagnostics(revision, Duration::ZERO);
             }
+        }
+        if !refresh {
+            return;
         }
         let client = self.shared.client.clone();
         let refresh_hints = support.inlay_hint_refresh && old.inlay_hints != settings.inlay_hints;
@@ -155,7 +160,7 @@ impl Backend {
         match self.shared.client.configuration(vec![item]).await {
             Ok(values) => {
                 if let Some(value) = values.into_iter().next() {
-                    self.apply_settings(&value).await;
+                    self.apply_settings(&value, true).await;
                 }
             }
             Err(err) => {
@@ -229,7 +234,7 @@ impl LanguageServer for Backend {
         }
         if let Some(options) = &params.initialization_options {
             self.session().init_options_given = true;
-            self.apply_settings(options).await;
+            self.apply_settings(options, false).await;
         }
         Ok(InitializeResult {
             capabilities: server_capabilities(encoding),
@@ -310,7 +315,7 @@ impl LanguageServer for Backend {
         if empty && self.session().client.pull_configuration {
             self.pull_configuration().await;
         } else {
-            self.apply_settings(&params.settings).await;
+            self.apply_settings(&params.settings, true).await;
         }
     }
 

@@ -2,6 +2,7 @@
 //! groups and places. Any recognizer (rules, a trained model) implements
 //! [`Recognizer`]; the rest of the pipeline never knows which one ran.
 
+pub mod model;
 pub mod rules;
 
 use std::ops::Range;

@@ -13,14 +13,22 @@ pub struct AcronymDefinition {
 
 /// Is this token shaped like an acronym ("MNLA", "G5", "U.N.", "AQIM")?
 pub fn is_acronym(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    let uppers = letters.iter().filter(|c| c.is_uppercase()).count();
-    let len = word.chars().count();
+    let (mut len, mut letters, mut uppers, mut digits) = (0, 0, 0, 0);
+    for c in word.chars() {
+        len += 1;
+        if c.is_alphabetic() {
+            letters += 1;
+            uppers += usize::from(c.is_uppercase());
+        } else if c.is_ascii_digit() {
+            digits += 1;
+        } else if !c.is_alphanumeric() && !matches!(c, '.' | '&' | '-') {
+            return false;
+        }
+    }
     (2..=12).contains(&len)
-        && (uppers >= 2 || (uppers == 1 && word.chars().any(|c| c.is_ascii_digit())))
-        // Allow one lower-case letter ("MoD", "PhD" are rare; "AQIMs" no).
-        && letters.len() - uppers <= 1
-        && word.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '&' | '-'))
+        && (uppers >= 2 || (uppers == 1 && digits > 0))
+        // Allow one lower-case letter ("MoD"), not more ("Mali").
+        && letters - uppers <= 1
         && word.chars().next().is_some_and(char::is_alphanumeric)
 }
 

@@ -33,6 +33,10 @@ pub struct Resolved {
 /// One mention being clustered.
 struct Item {
     tokens: std::ops::Range<usize>,
+    /// `fold_key` of the whole name.
+    key: String,
+    /// `fold_key` of each word of the name.
+    words: Vec<String>,
     span: Span,
     kind: EntityKind,
     roles: Vec<String>,
@@ -71,11 +75,26 @@ pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowl
     let definitions = find_definitions(doc);
     let mut named = normalize(doc, candidates, knowledge);
     apply_acronym_definitions(doc, &definitions, &mut named, knowledge);
-    vote_kinds(doc, &mut named);
+    // Each name's variant key and word keys, computed once.
+    let keys: Vec<String> = named
+        .iter()
+        .map(|n| fold_key(doc.tokens_span(n.tokens.start, n.tokens.end).text(doc.text)))
+        .collect();
+    vote_kinds(&mut named, &keys);
     let mut items: Vec<Item> = named
         .into_iter()
-        .map(|n| Item {
+        .zip(keys)
+        .map(|(n, key)| Item {
             span: doc.tokens_span(n.tokens.start, n.tokens.end),
+            words: if n.tokens.len() == 1 {
+                vec![key.clone()]
+            } else {
+                words_of(doc, &n.tokens)
+                    .iter()
+                    .map(|w| fold_key(w))
+                    .collect()
+            },
+            key,
             tokens: n.tokens,
             kind: n.kind,
             roles: n.roles,
@@ -86,7 +105,7 @@ pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowl
     let mut clusters: Vec<Cluster> = Vec::new();
     cluster_acronyms(doc, &definitions, &mut items, &mut clusters);
     cluster_people(doc, &mut items, &mut clusters, knowledge);
-    cluster_by_key(doc, &mut items, &mut clusters);
+    cluster_by_key(&mut items, &mut clusters);
     build(doc, items, clusters, knowledge)
 }
 
@@ -190,20 +209,16 @@ fn majority(kinds: impl Iterator<Item = EntityKind>) -> Option<EntityKind> {
 }
 
 /// One kind per name: "Mali" tagged place eight times and person once is a place.
-fn vote_kinds(doc: &Document<'_>, named: &mut [Named]) {
-    let keys: Vec<String> = named
-        .iter()
-        .map(|n| fold_key(doc.tokens_span(n.tokens.start, n.tokens.end).text(doc.text)))
-        .collect();
+fn vote_kinds(named: &mut [Named], keys: &[String]) {
     let mut votes: FxHashMap<&str, Vec<EntityKind>> = FxHashMap::default();
-    for (n, key) in named.iter().zip(&keys) {
+    for (n, key) in named.iter().zip(keys) {
         votes.entry(key.as_str()).or_default().push(n.kind);
     }
     let winners: FxHashMap<&str, EntityKind> = votes
         .into_iter()
         .filter_map(|(key, kinds)| Some((key, majority(kinds.into_iter())?)))
         .collect();
-    for (n, key) in named.iter_mut().zip(&keys) {
+    for (n, key) in named.iter_mut().zip(keys) {
         if let Some(&kind) = winners.get(key.as_str()) {
             n.kind = kind;
         }
@@ -240,7 +255,7 @@ fn cluster_acronyms(
     }
     for (index, item) in items.iter_mut().enumerate() {
         let text = item.span.text(doc.text);
-        if let Some(&cluster) = by_key.get(&fold_key(text)) {
+        if let Some(&cluster) = by_key.get(&item.key) {
             item.cluster = cluster;
             item.form = if item.tokens.len() == 1 && is_acronym(text) {
                 MentionForm::Acronym
@@ -265,10 +280,7 @@ fn cluster_people(
         if item.cluster != usize::MAX || item.kind != EntityKind::Person {
             continue;
         }
-        let words: Vec<String> = words_of(doc, &item.tokens)
-            .iter()
-            .map(|w| fold_key(w))
-            .collect();
+        let words = item.words.clone();
         if words.len() < 2 {
             continue;
         }
@@ -305,10 +317,7 @@ fn cluster_people(
         if item.cluster != usize::MAX {
             continue;
         }
-        let words: Vec<String> = words_of(doc, &item.tokens)
-            .iter()
-            .map(|w| fold_key(w))
-            .collect();
+        let words = item.words.clone();
         if words.len() != 1 {
             continue;
         }
@@ -387,13 +396,13 @@ fn is_subsequence(short: &[String], long: &[String]) -> bool {
 }
 
 /// Everything not yet clustered: by variant key.
-fn cluster_by_key(doc: &Document<'_>, items: &mut [Item], clusters: &mut Vec<Cluster>) {
+fn cluster_by_key(items: &mut [Item], clusters: &mut Vec<Cluster>) {
     let mut by_key: FxHashMap<(String, EntityKind), usize> = FxHashMap::default();
     for (index, item) in items.iter_mut().enumerate() {
         if item.cluster != usize::MAX {
             continue;
         }
-        let key = (fold_key(item.span.text(doc.text)), item.kind);
+        let key = (item.key.clone(), item.kind);
         let cluster = *by_key.entry(key).or_insert_with(|| {
             clusters.push(Cluster::default());
             clusters.len() - 1
@@ -519,14 +528,18 @@ fn make_entity(
     let definition = full
         .iter()
         .copied()
-        .find(|&i| fold_key(text(i)) == name_key)
+        .find(|&i| items[i].key == name_key)
         .or_else(|| members.first().copied())
         .map_or(MentionId(0), |i| mention_of_item[i]);
     let mut aliases: Vec<String> = Vec::new();
     for &i in &members {
         let t = text(i);
         // One alias per spelling: NFC makes decomposed and precomposed é one.
-        let t: String = t.nfc().collect();
+        let t: String = if t.is_ascii() {
+            t.to_string()
+        } else {
+            t.nfc().collect()
+        };
         if !aliases.contains(&t) {
             aliases.push(t);
         }

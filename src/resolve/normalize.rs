@@ -69,6 +69,12 @@ fn is_possessive(word: &str) -> bool {
     matches!(word, "'s" | "’s" | "'" | "’" | "'S" | "’S")
 }
 
+/// Entirely lower case ("of", "etc."), unlike particles glued to a name
+/// ("al-Akhdar").
+fn is_lower_word(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_lowercase) && !word.chars().any(char::is_uppercase)
+}
+
 fn is_name_word(word: &str) -> bool {
     word.chars().any(char::is_alphanumeric)
 }
@@ -85,12 +91,33 @@ pub fn normalize(
         if start >= end {
             continue;
         }
-        // Trailing possessives and punctuation (abbreviations keep their
-        // period: the tokenizer glued it to the word).
-        while end > start
-            && (is_possessive(doc.token_text(end - 1)) || !is_name_word(doc.token_text(end - 1)))
+        // Trailing possessives, punctuation and lower-case words: a name
+        // does not end in "of" or "etc." (abbreviations that belong to a
+        // name, like "Jr.", are capitalized and kept).
+        while end > start + 1
+            && (is_possessive(doc.token_text(end - 1))
+                || !is_name_word(doc.token_text(end - 1))
+                || is_lower_word(doc.token_text(end - 1)))
         {
             end -= 1;
+        }
+        if !is_name_word(doc.token_text(end - 1)) {
+            continue;
+        }
+        // A person's name does not end in a title ("Robert Pangborn Vice
+        // President").
+        if candidate.kind == EntityKind::Person {
+            while end > start + 1 {
+                let word = doc.token_text(end - 1);
+                let flags = knowledge.word_flags(word);
+                if flags.contains(LexFlags::TITLE)
+                    || ROLE_MODIFIERS.contains(&word.to_lowercase().as_str())
+                {
+                    end -= 1;
+                } else {
+                    break;
+                }
+            }
         }
         // Leading punctuation and determiners.
         while end - start > 1 {

@@ -125,7 +125,7 @@ fn shape_of(s: &str) -> TokenShape {
 fn raw_tokens(text: &str, masked: &[Span]) -> Vec<Span> {
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut mask = masked.iter().peekable();
-    for (start, word) in text.split_word_bound_indices() {
+    for (start, word) in word_segments(text) {
         let end = start + word.len();
         while mask.peek().is_some_and(|m| m.end.to_usize() <= start) {
             mask.next();
@@ -150,6 +150,81 @@ fn raw_tokens(text: &str, masked: &[Span]) -> Vec<Span> {
         }
     }
     out
+}
+
+/// UAX #29 word segments without the whitespace ones. Whitespace always
+/// separates segments, so each whitespace-free chunk is segmented alone:
+/// ASCII chunks (most prose) by `ascii_segments`, the rest by
+/// unicode-segmentation, which is several times slower.
+fn word_segments(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut chunks = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                chunks.push((s, &text[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        chunks.push((s, &text[s..]));
+    }
+    chunks
+        .into_iter()
+        .flat_map(|(base, chunk)| -> Box<dyn Iterator<Item = (usize, &str)>> {
+            if chunk.is_ascii() {
+                Box::new(ascii_segments(chunk).map(move |(s, w)| (base + s, w)))
+            } else {
+                Box::new(
+                    chunk
+                        .split_word_bound_indices()
+                        .map(move |(s, w)| (base + s, w)),
+                )
+            }
+        })
+}
+
+/// UAX #29 restricted to ASCII without whitespace: runs of letters, digits
+/// and `_`; a `.` `'` `:` between letters (WB6/7) or a `.` `'` `,` `;`
+/// between digits (WB11/12) stays inside the word; any other byte stands alone.
+fn ascii_segments(chunk: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = chunk.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        if word(bytes[i]) {
+            i += 1;
+            loop {
+                while i < bytes.len() && word(bytes[i]) {
+                    i += 1;
+                }
+                if i + 1 < bytes.len() {
+                    let (before, mid, after) = (bytes[i - 1], bytes[i], bytes[i + 1]);
+                    let letters = before.is_ascii_alphabetic()
+                        && after.is_ascii_alphabetic()
+                        && matches!(mid, b'.' | b'\'' | b':');
+                    let digits = before.is_ascii_digit()
+                        && after.is_ascii_digit()
+                        && matches!(mid, b'.' | b'\'' | b',' | b';');
+                    if letters || digits {
+                        i += 1;
+                        continue;
+                    }
+                }
+                break;
+            }
+        } else {
+            i += 1;
+        }
+        Some((start, &chunk[start..i]))
+    })
 }
 
 fn is_word_char(c: char) -> bool {
@@ -307,6 +382,20 @@ fn split_sentences(doc: &mut Document<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The ASCII fast path agrees with unicode-segmentation.
+        #[test]
+        fn ascii_segments_match_uax29(text in "[aZ1_.',:;!-]{0,12}( [aZ1_.',:;!-]{0,12}){0,4}") {
+            let ours: Vec<(usize, &str)> = word_segments(&text).collect();
+            let reference: Vec<(usize, &str)> = text
+                .split_word_bound_indices()
+                .filter(|(_, w)| !w.chars().all(char::is_whitespace))
+                .collect();
+            prop_assert_eq!(ours, reference);
+        }
+    }
 
     fn words(text: &str) -> Vec<&str> {
         let doc = tokenize(text, TextFormat::Plain);

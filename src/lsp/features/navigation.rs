@@ -29,7 +29,9 @@ pub fn hover(view: &View<'_>, position: Position) -> Option<Hover> {
 pub fn hover_card(view: &View<'_>, entity: &Entity) -> String {
     let mut card = format!("**{}** · {}", escape(&entity.name), entity.kind.as_str());
     if let Some(expansion) = &entity.expansion {
-        card.push_str(&format!("\n\n*{}*", escape(expansion)));
+        if fold_key(expansion) != fold_key(&entity.name) {
+            card.push_str(&format!("\n\nStands for *{}*", escape(expansion)));
+        }
     }
     if let Some(description) = &entity.description {
         card.push_str(&format!("\n\n{}", escape(description)));

@@ -8,7 +8,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::navigation::mention_locations;
-use crate::analysis::MentionForm;
+use crate::analysis::{Mention, MentionForm};
 use crate::lsp::convert::{ranges_touch, View};
 use crate::lsp::position::{offset_to_position, position_to_offset};
 use crate::text::fold_key;
@@ -214,11 +214,13 @@ pub fn code_lenses(view: &View<'_>) -> Vec<CodeLens> {
 
 /// After each short form or acronym, the full name it stands for.
 pub fn inlay_hints(view: &View<'_>, range: lsp::Range) -> Vec<InlayHint> {
-    view.analysis
-        .mentions
+    let mentions = &view.analysis.mentions;
+    mentions
         .iter()
-        .filter(|m| matches!(m.form, MentionForm::Short | MentionForm::Acronym))
-        .filter_map(|mention| {
+        .enumerate()
+        .filter(|(_, m)| matches!(m.form, MentionForm::Short | MentionForm::Acronym))
+        .filter(|(index, mention)| !defined_right_before(view, *index, mention))
+        .filter_map(|(_, mention)| {
             let entity = view.analysis.entity(mention.entity)?;
             let full = entity.expansion.as_deref().unwrap_or(&entity.name);
             let text = view.text_of(mention.span);
@@ -246,4 +248,21 @@ pub fn inlay_hints(view: &View<'_>, range: lsp::Range) -> Vec<InlayHint> {
             })
         })
         .collect()
+}
+
+/// True for the "(MNLA)" right after its spelled-out form: the full name is
+/// already on screen there.
+fn defined_right_before(view: &View<'_>, index: usize, mention: &Mention) -> bool {
+    let Some(previous) = index
+        .checked_sub(1)
+        .and_then(|i| view.analysis.mentions.get(i))
+    else {
+        return false;
+    };
+    let gap = Span::new(previous.span.end.to_usize(), mention.span.start.to_usize());
+    previous.entity == mention.entity
+        && view
+            .text_of(gap)
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, '(' | '[' | ',' | '—' | '–' | '-'))
 }

@@ -1,0 +1,450 @@
+//! The trained recognizer: a two-stage averaged structured perceptron over
+//! BILOU tags with hashed features (see docs/model.md).
+//!
+//! Stage one tags each sentence from local features; stage two re-tags it
+//! with stage one's tags of the neighbours and of the same word elsewhere in
+//! the document (Ratinov & Roth 2009). Both stages share one quantized
+//! weight table, embedded in the binary (`models/ner.bin`).
+
+mod features;
+mod tags;
+pub mod train;
+
+use std::sync::OnceLock;
+
+use features::{doc_labels, prepare, Extractor, PreparedDoc, Stage2, FEATURE_VERSION};
+use tags::{can_end, NUM_TAGS, TYPE_MISC, TYPE_ORGANIZATION, TYPE_PERSON, TYPE_PLACE};
+
+use super::{Candidate, Recognizer};
+use crate::analysis::EntityKind;
+use crate::knowledge::{Knowledge, LexFlags};
+use crate::text::Document;
+
+const MAGIC: &[u8; 8] = b"DRMNER01";
+const HEADER_LEN: usize = 8 + 4 * 4;
+const TRANS_LEN: usize = (NUM_TAGS + 1) * NUM_TAGS;
+
+/// Why a model file was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelError {
+    BadMagic,
+    Version { found: u32, expected: u32 },
+    Truncated,
+    BadShape,
+}
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ModelError::BadMagic => write!(f, "not a dramatis model file"),
+            ModelError::Version { found, expected } => write!(
+                f,
+                "model built for feature version {found}, this binary needs {expected}"
+            ),
+            ModelError::Truncated => write!(f, "model file is truncated"),
+            ModelError::BadShape => write!(f, "model file has an unexpected shape"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// Weights as stored (quantized) or as trained (float).
+#[derive(Copy, Clone)]
+pub(crate) enum Table<'a> {
+    Quantized(&'a [i16]),
+    Float(&'a [f32]),
+}
+
+impl Table<'_> {
+    #[inline]
+    fn emissions(self, feats: &[u32], out: &mut [f32; NUM_TAGS]) {
+        match self {
+            Table::Quantized(w) => {
+                let mut acc = [0i32; NUM_TAGS];
+                for &f in feats {
+                    let base = f as usize * NUM_TAGS;
+                    if let Some(row) = w.get(base..base + NUM_TAGS) {
+                        for (a, &x) in acc.iter_mut().zip(row) {
+                            *a += i32::from(x);
+                        }
+                    }
+                }
+                for (o, a) in out.iter_mut().zip(acc) {
+                    *o = a as f32;
+                }
+            }
+            Table::Float(w) => {
+                *out = [0.0; NUM_TAGS];
+                for &f in feats {
+                    let base = f as usize * NUM_TAGS;
+                    if let Some(row) = w.get(base..base + NUM_TAGS) {
+                        for (a, &x) in out.iter_mut().zip(row) {
+                            *a += x;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Transition admissibility, `[prev][next]` with row `NUM_TAGS` = start.
+fn allowed_table() -> &'static [bool; TRANS_LEN] {
+    static TABLE: OnceLock<[bool; TRANS_LEN]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [false; TRANS_LEN];
+        for prev in 0..=NUM_TAGS {
+            for next in 0..NUM_TAGS {
+                let p = (prev < NUM_TAGS).then_some(prev as u8);
+                t[prev * NUM_TAGS + next] = tags::allowed(p, next as u8);
+            }
+        }
+        t
+    })
+}
+
+/// Reusable buffers for tagging one sentence.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    feats: Vec<u32>,
+    offsets: Vec<usize>,
+    emissions: Vec<[f32; NUM_TAGS]>,
+    back: Vec<[u8; NUM_TAGS]>,
+}
+
+/// Best BILOU-valid tag sequence for the emissions in `scratch`.
+pub(crate) fn viterbi(
+    emissions: &[[f32; NUM_TAGS]],
+    trans: &[f32],
+    back: &mut Vec<[u8; NUM_TAGS]>,
+    out: &mut Vec<u8>,
+) {
+    let allowed = allowed_table();
+    let n = emissions.len();
+    if n == 0 {
+        return;
+    }
+    back.clear();
+    back.resize(n, [0; NUM_TAGS]);
+    let mut score = [f32::NEG_INFINITY; NUM_TAGS];
+    for (next, s) in score.iter_mut().enumerate() {
+        let k = NUM_TAGS * NUM_TAGS + next;
+        if allowed[k] {
+            *s = trans[k] + emissions[0][next];
+        }
+    }
+    for j in 1..n {
+        let mut fresh = [f32::NEG_INFINITY; NUM_TAGS];
+        for (next, slot) in fresh.iter_mut().enumerate() {
+            let mut best = f32::NEG_INFINITY;
+            let mut arg = 0u8;
+            for (prev, &s) in score.iter().enumerate() {
+                let k = prev * NUM_TAGS + next;
+                if allowed[k] && s > f32::NEG_INFINITY {
+                    let v = s + trans[k];
+                    if v > best {
+                        best = v;
+                        arg = prev as u8;
+                    }
+                }
+            }
+            *slot = best + emissions[j][next];
+            back[j][next] = arg;
+        }
+        score = fresh;
+    }
+    let mut best = f32::NEG_INFINITY;
+    let mut last = 0u8;
+    for (tag, &s) in score.iter().enumerate() {
+        if can_end(tag as u8) && s > best {
+            best = s;
+            last = tag as u8;
+        }
+    }
+    let start = out.len();
+    out.resize(start + n, 0);
+    out[start + n - 1] = last;
+    for j in (1..n).rev() {
+        last = back[j][last as usize];
+        out[start + j - 1] = last;
+    }
+}
+
+/// The two stages' weights and transitions, float or quantized.
+pub(crate) struct Tagger<'a> {
+    pub stage1: Table<'a>,
+    pub stage2: Option<Table<'a>>,
+    pub trans1: &'a [f32],
+    pub trans2: &'a [f32],
+    pub extractor: Extractor,
+}
+
+impl Tagger<'_> {
+    /// Features of every token of sentence `s`, flattened into `scratch`.
+    pub(crate) fn sentence_features(
+        &self,
+        p: &PreparedDoc,
+        s: usize,
+        stage2: Option<&Stage2<'_>>,
+        scratch: &mut Scratch,
+    ) {
+        scratch.feats.clear();
+        scratch.offsets.clear();
+        scratch.offsets.push(0);
+        for i in p.sentences[s].clone() {
+            self.extractor.extract(p, s, i, stage2, &mut scratch.feats);
+            scratch.offsets.push(scratch.feats.len());
+        }
+    }
+
+    fn tag_stage(
+        &self,
+        p: &PreparedDoc,
+        table: Table<'_>,
+        trans: &[f32],
+        stage2: Option<&Stage2<'_>>,
+        scratch: &mut Scratch,
+    ) -> Vec<u8> {
+        let mut out = Vec::with_capacity(p.tokens.len());
+        for s in 0..p.sentences.len() {
+            self.sentence_features(p, s, stage2, scratch);
+            let n = scratch.offsets.len() - 1;
+            scratch.emissions.clear();
+            scratch.emissions.resize(n, [0.0; NUM_TAGS]);
+            for j in 0..n {
+                let feats = &scratch.feats[scratch.offsets[j]..scratch.offsets[j + 1]];
+                table.emissions(feats, &mut scratch.emissions[j]);
+            }
+            viterbi(&scratch.emissions, trans, &mut scratch.back, &mut out);
+        }
+        out
+    }
+
+    /// Stage-one tags of a whole document.
+    pub(crate) fn tag_stage1(&self, p: &PreparedDoc, scratch: &mut Scratch) -> Vec<u8> {
+        self.tag_stage(p, self.stage1, self.trans1, None, scratch)
+    }
+
+    /// Final tags: stage two over stage one's output (stage one alone when
+    /// there is no second table).
+    pub(crate) fn tag(&self, p: &PreparedDoc, scratch: &mut Scratch) -> Vec<u8> {
+        let first = self.tag_stage1(p, scratch);
+        match self.stage2 {
+            None => first,
+            Some(table) => self.tag_stage2(p, table, &first, scratch),
+        }
+    }
+
+    pub(crate) fn tag_stage2(
+        &self,
+        p: &PreparedDoc,
+        table: Table<'_>,
+        first: &[u8],
+        scratch: &mut Scratch,
+    ) -> Vec<u8> {
+        let labels = doc_labels(p, first);
+        let s2 = Stage2 {
+            tags: first,
+            labels: &labels,
+        };
+        self.tag_stage(p, table, self.trans2, Some(&s2), scratch)
+    }
+}
+
+/// The trained recognizer, loaded from model bytes.
+pub struct ModelRecognizer {
+    bits: u32,
+    weights: Vec<i16>,
+    trans1: Vec<f32>,
+    trans2: Vec<f32>,
+}
+
+static BUILTIN_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
+
+impl ModelRecognizer {
+    /// The model embedded in the binary, parsed once on first use; `None`
+    /// when the embedded file is missing or stale (then callers fall back to
+    /// the rules).
+    pub fn builtin() -> Option<&'static ModelRecognizer> {
+        static MODEL: OnceLock<Option<ModelRecognizer>> = OnceLock::new();
+        MODEL
+            .get_or_init(|| ModelRecognizer::from_bytes(BUILTIN_BYTES).ok())
+            .as_ref()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<ModelRecognizer, ModelError> {
+        if bytes.len() < HEADER_LEN {
+            return Err(ModelError::Truncated);
+        }
+        if &bytes[..8] != MAGIC {
+            return Err(ModelError::BadMagic);
+        }
+        let word = |k: usize| {
+            let at = 8 + 4 * k;
+            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
+        let (version, bits, num_tags) = (word(0), word(1), word(2));
+        if version != FEATURE_VERSION {
+            return Err(ModelError::Version {
+                found: version,
+                expected: FEATURE_VERSION,
+            });
+        }
+        if num_tags as usize != NUM_TAGS || !(8..=26).contains(&bits) {
+            return Err(ModelError::BadShape);
+        }
+        let rows = 1usize << bits;
+        let total = 2 * TRANS_LEN + rows * NUM_TAGS;
+        let body = &bytes[HEADER_LEN..];
+        if body.len() != total * 2 {
+            return Err(ModelError::Truncated);
+        }
+        let mut values = body
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]));
+        let trans1: Vec<f32> = values.by_ref().take(TRANS_LEN).map(f32::from).collect();
+        let trans2: Vec<f32> = values.by_ref().take(TRANS_LEN).map(f32::from).collect();
+        let weights: Vec<i16> = values.collect();
+        Ok(ModelRecognizer {
+            bits,
+            weights,
+            trans1,
+            trans2,
+        })
+    }
+
+    fn tagger(&self) -> Tagger<'_> {
+        let table = Table::Quantized(&self.weights);
+        Tagger {
+            stage1: table,
+            stage2: Some(table),
+            trans1: &self.trans1,
+            trans2: &self.trans2,
+            extractor: Extractor { bits: self.bits },
+        }
+    }
+}
+
+/// Serialises trained float weights into the model file format, quantizing
+/// to i16 with one scale (the argmax does not care about the scale).
+pub(crate) fn encode_model(bits: u32, weights: &[f32], trans1: &[f32], trans2: &[f32]) -> Vec<u8> {
+    let max = weights
+        .iter()
+        .chain(trans1)
+        .chain(trans2)
+        .fold(0f32, |m, &x| m.max(x.abs()));
+    let scale = if max > 0.0 { 32767.0 / max } else { 1.0 };
+    let mut out = Vec::with_capacity(HEADER_LEN + 2 * (weights.len() + 2 * TRANS_LEN));
+    out.extend_from_slice(MAGIC);
+    for word in [FEATURE_VERSION, bits, NUM_TAGS as u32, 0] {
+        out.extend_from_slice(&word.to_le_bytes());
+    }
+    for &x in trans1.iter().chain(trans2).chain(weights) {
+        let q = (x * scale).round().clamp(-32767.0, 32767.0) as i16;
+        out.extend_from_slice(&q.to_le_bytes());
+    }
+    out
+}
+
+fn kind_of(entity_type: u8) -> Option<EntityKind> {
+    match entity_type {
+        TYPE_PERSON => Some(EntityKind::Person),
+        TYPE_ORGANIZATION => Some(EntityKind::Organization),
+        TYPE_PLACE => Some(EntityKind::Place),
+        _ => None,
+    }
+}
+
+fn is_possessive(word: &str) -> bool {
+    matches!(word, "'s" | "’s" | "'S" | "’S" | "'" | "’")
+}
+
+fn is_determiner(word: &str) -> bool {
+    word.eq_ignore_ascii_case("the")
+}
+
+/// Candidates from final tags: spans trimmed to the name alone, MISC kept
+/// only when it is a known demonym or ethnonym (then it is a group).
+pub(crate) fn candidates(doc: &Document<'_>, knowledge: &Knowledge, tags: &[u8]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    // `prepare` skips no sentence of a tokenizer-made document, so tags line
+    // up with tokens; guard anyway so a mismatch can never index out of range.
+    if tags.len() != doc.tokens.len() {
+        return out;
+    }
+    for (range, entity_type) in tags::decode(tags) {
+        let (mut first, mut end) = (range.start, range.end);
+        while end > first + 1 && is_possessive(doc.token_text(end - 1)) {
+            end -= 1;
+        }
+        while end > first + 1 {
+            let word = doc.token_text(first);
+            if is_determiner(word) || knowledge.word_flags(word).contains(LexFlags::TITLE) {
+                first += 1;
+            } else {
+                break;
+            }
+        }
+        let span = doc.tokens_span(first, end);
+        let kind = if entity_type == TYPE_MISC {
+            let text = span.text(doc.text);
+            let flags = knowledge
+                .lookup(text)
+                .map_or_else(|| knowledge.word_flags(text), |e| e.flags);
+            if flags.intersects(LexFlags::DEMONYM | LexFlags::GROUP) {
+                EntityKind::Group
+            } else {
+                continue;
+            }
+        } else {
+            match kind_of(entity_type) {
+                Some(kind) => kind,
+                None => continue,
+            }
+        };
+        out.push(Candidate {
+            tokens: first..end,
+            span,
+            kind,
+        });
+    }
+    out
+}
+
+impl Recognizer for ModelRecognizer {
+    fn recognize(&self, doc: &Document<'_>, knowledge: &Knowledge) -> Vec<Candidate> {
+        let prepared = prepare(doc, knowledge);
+        let mut scratch = Scratch::default();
+        let tags = self.tagger().tag(&prepared, &mut scratch);
+        candidates(doc, knowledge, &tags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{tokenize, TextFormat};
+
+    #[test]
+    fn rejects_garbage_and_round_trips_a_model() {
+        assert_eq!(
+            ModelRecognizer::from_bytes(b"nope").err(),
+            Some(ModelError::Truncated)
+        );
+        let bits = 8;
+        let weights = vec![0.5f32; (1 << bits) * NUM_TAGS];
+        let trans = vec![0.0f32; TRANS_LEN];
+        let bytes = encode_model(bits, &weights, &trans, &trans);
+        let model = ModelRecognizer::from_bytes(&bytes).expect("valid model");
+        assert_eq!(model.weights.len(), weights.len());
+        assert!(ModelRecognizer::from_bytes(&bytes[..bytes.len() - 2]).is_err());
+        // A degenerate model must still produce well-formed output.
+        let text = "Amadou Touré visited Bamako.";
+        let doc = tokenize(text, TextFormat::Plain);
+        let out = model.recognize(&doc, Knowledge::builtin());
+        for pair in out.windows(2) {
+            assert!(pair[0].span.end <= pair[1].span.start);
+        }
+    }
+}
