@@ -9,14 +9,15 @@
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use ropey::Rope;
 use tokio::sync::OnceCell;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::position::{position_to_char, Encoding};
-use crate::{Analysis, Config, Knowledge, TextFormat};
+use crate::recognize::rules::RuleRecognizer;
+use crate::{Analysis, Config, Knowledge, Recognizer, TextFormat};
 
 /// One version of one document, with its analysis computed at most once.
 pub struct Revision {
@@ -76,16 +77,28 @@ fn analyze_guarded(
                 panic!("panic trigger found in the document");
             }
         }
-        crate::analyze(
-            &text,
-            format,
-            config,
-            Knowledge::builtin(),
-            crate::default_recognizer(),
-        )
+        crate::analyze(&text, format, config, Knowledge::builtin(), recognizer())
     }))
     .map_err(|payload| format!("analysis panicked: {}", panic_message(payload.as_ref())))?;
     Ok(Arc::new(Analyzed { text, analysis }))
+}
+
+/// `DRAMATIS_RECOGNIZER=rules` swaps the trained model for the rule
+/// recognizer: deterministic output for the end-to-end tests of the server's
+/// mechanics, and a lighter option for slow machines.
+const RECOGNIZER_VAR: &str = "DRAMATIS_RECOGNIZER";
+
+fn recognizer() -> &'static dyn Recognizer {
+    static RULES: RuleRecognizer = RuleRecognizer;
+    static CHOICE: OnceLock<bool> = OnceLock::new();
+    let rules = *CHOICE.get_or_init(|| {
+        std::env::var(RECOGNIZER_VAR).is_ok_and(|v| v.eq_ignore_ascii_case("rules"))
+    });
+    if rules {
+        &RULES
+    } else {
+        crate::default_recognizer()
+    }
 }
 
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -257,10 +270,21 @@ mod tests {
             .change(&uri, 4, &[edit(0, 99, 1, 0, " ")], Encoding::Utf16)
             .expect("change");
         assert_eq!(r.rope.to_string(), "Toure\u{301} 𝔄! Mali");
+        // A change without a range replaces the text; later changes in the
+        // same notification see the result of earlier ones.
+        let full = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: "Kidal\rGao".to_string(),
+        };
+        let r = docs
+            .change(&uri, 5, &[full, edit(1, 0, 1, 3, "Mopti")], Encoding::Utf16)
+            .expect("change");
+        assert_eq!(r.rope.to_string(), "Kidal\rMopti");
         assert_eq!(
             docs.change(&uri, 4, &[], Encoding::Utf16).err(),
             Some(ChangeError::StaleVersion {
-                current: 4,
+                current: 5,
                 received: 4
             })
         );

@@ -21,7 +21,7 @@ use super::documents::{panic_message, ChangeError, Documents, Revision};
 use super::features::navigation::{mention_locations, same_entity};
 use super::features::{actions, navigation, outline};
 use super::position::Encoding;
-use super::settings::Settings;
+use super::settings::{Settings, UNKNOWN_SETTING};
 use crate::EntityKind;
 
 /// Quiet time after the last edit before diagnostics are recomputed.
@@ -112,12 +112,8 @@ impl Backend {
     /// changed (not allowed before the initialize response).
     async fn apply_settings(&self, value: &Value, refresh: bool) {
         let (settings, problems) = Settings::from_json(value);
-        for problem in problems {
-            self.shared
-                .client
-                .show_message(MessageType::WARNING, format!("dramatis: {problem}"))
-                .await;
-        }
+        // Install first, report after: a request that follows this
+        // notification must already see the new settings.
         let (old, support) = {
             let mut session = self.session();
             let old = std::mem::replace(&mut session.settings, settings.clone());
@@ -130,13 +126,23 @@ impl Backend {
                     .schedule_diagnostics(revision, Duration::ZERO);
             }
         }
+        for problem in problems {
+            let message = format!("dramatis: {problem}");
+            if problem.starts_with(UNKNOWN_SETTING) {
+                self.log(MessageType::INFO, message).await;
+            } else {
+                self.shared
+                    .client
+                    .show_message(MessageType::WARNING, message)
+                    .await;
+            }
+        }
         if !refresh {
             return;
         }
         let client = self.shared.client.clone();
         let refresh_hints = support.inlay_hint_refresh && old.inlay_hints != settings.inlay_hints;
         let refresh_lenses = support.code_lens_refresh && old.code_lens != settings.code_lens;
-        let refresh_tokens = support.semantic_tokens_refresh && old.config != settings.config;
         // Refreshes are requests to the client; awaiting them here would hold
         // a handler slot while the client answers.
         tokio::spawn(async move {
@@ -145,9 +151,6 @@ impl Backend {
             }
             if refresh_lenses {
                 let _ = client.code_lens_refresh().await;
-            }
-            if refresh_tokens {
-                let _ = client.semantic_tokens_refresh().await;
             }
         });
     }
