@@ -179,6 +179,9 @@ end
 -- Semantic token colours (Neovim 0.9+ draws them as @lsp.type.<type>);
 -- `default` lets a colorscheme or the user's own links win.
 local function link_highlights()
+  if vim.fn.has('nvim-0.9') == 0 then
+    return -- no semantic tokens, and '@' is not allowed in group names
+  end
   local links = {
     ['@lsp.type.person'] = 'Identifier',
     ['@lsp.type.organization'] = 'Type',
