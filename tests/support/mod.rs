@@ -31,8 +31,8 @@ pub struct Server {
 }
 
 impl Server {
-    /// A server on the rule recognizer: these tests check the server, and
-    /// the rules' output does not move while the model is retrained.
+    /// A server on the default (trained) recognizer, as users run it; tests
+    /// that need the rules pass `DRAMATIS_RECOGNIZER=rules` explicitly.
     pub fn start() -> Server {
         Server::start_with_env(&[])
     }
@@ -41,7 +41,7 @@ impl Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_dramatis"));
         command
             .arg("lsp")
-            .env("DRAMATIS_RECOGNIZER", "rules")
+            .env("DRAMATIS_RECOGNIZER", "model")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(
