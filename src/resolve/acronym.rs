@@ -105,7 +105,7 @@ fn match_initials(short: &[char], words: &[&str]) -> Option<usize> {
 }
 
 /// The run of capitalized words (and particles between them) ending at
-/// `open`, if its initials cover at least 70% of `letters`, order aside.
+/// `open`, if its initials cover enough of `letters`, order aside.
 fn name_run_covering(
     doc: &Document<'_>,
     first: usize,
@@ -141,7 +141,17 @@ fn name_run_covering(
             covered += 1;
         }
     }
-    (covered * 10 >= letters.len() * 7).then_some(run_start)
+    // Most letters, or half of them when the first letter opens the name
+    // ("Multidimensional Integrated Stabilization Mission in Mali (MINUSMA)").
+    let opens_with_first = doc
+        .token_text(run_start)
+        .chars()
+        .next()
+        .and_then(|c| c.to_lowercase().next())
+        == letters.first().copied();
+    let enough =
+        covered * 10 >= letters.len() * 7 || (opens_with_first && covered * 2 >= letters.len());
+    enough.then_some(run_start)
 }
 
 /// Words allowed inside a long form without contributing a letter.
@@ -222,17 +232,20 @@ fn long_before(
 ) -> Option<AcronymDefinition> {
     let letters = short_letters(doc.token_text(short));
     let window = (letters.len() + 5).min(letters.len() * 2).max(2);
-    // Only words count towards the window; punctuation inside a long form
-    // ("Bosnia-Herzegovina", commas) is rare and stops the search.
+    // Schwartz–Hearst's window counts words; particles ("of the", "for
+    // the") do not count here, since translated names are full of them.
+    // Punctuation inside a long form is rare and stops the search.
     let mut first = open;
     let mut words = 0;
-    while first > sentence_start && words < window {
+    while first > sentence_start && words < window && open - first < 3 * window {
         let text = doc.token_text(first - 1);
         if !text.chars().any(char::is_alphanumeric) && text != "&" {
             break;
         }
         first -= 1;
-        words += 1;
+        if !is_particle(text) {
+            words += 1;
+        }
     }
     if first == open {
         return None;
@@ -334,6 +347,13 @@ mod tests {
                 ("CNRDR".into(), "National Committee for the Restoration of Democracy and State".into()),
                 ("AQIM".into(), "al-Qaeda in the Islamic Maghreb".into()),
                 ("MUJAO".into(), "Movement for Oneness and Jihad in West Africa".into()),
+            ]
+        );
+        assert_eq!(
+            defs("Sanogo named his junta the National Committee for the Recovery of Democracy and the Restoration of the State (CNRDRE), then the Multidimensional Integrated Stabilization Mission in Mali (MINUSMA) came."),
+            vec![
+                ("CNRDRE".into(), "National Committee for the Recovery of Democracy and the Restoration of the State".into()),
+                ("MINUSMA".into(), "Multidimensional Integrated Stabilization Mission in Mali".into()),
             ]
         );
         assert_eq!(
