@@ -15,11 +15,11 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::analysis::EntityKind;
+use crate::analysis::{EntityId, EntityKind, Mention, MentionForm, MentionId};
 use crate::corpus::{self, GoldDoc, Recase};
 use crate::recognize::model::ModelRecognizer;
 use crate::text::{Span, TextFormat};
-use crate::{analyze, default_recognizer, Config, Knowledge, Recognizer};
+use crate::{analyze, default_recognizer, Analysis, Config, Knowledge, Recognizer};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -40,6 +40,17 @@ pub struct EvalArgs {
     /// Evaluate on the lower-cased text.
     #[arg(long)]
     lower: bool,
+    /// Print every missed and spurious name to stderr (for error analysis).
+    #[arg(long)]
+    show_errors: bool,
+    /// Score the recognizer's candidates before resolution, to see what the
+    /// resolver adds or costs.
+    #[arg(long)]
+    recognizer_only: bool,
+    /// Exit with status 1 when any path's micro F1 is below this floor
+    /// (the quality gate).
+    #[arg(long, value_name = "F1")]
+    min_f1: Option<f64>,
     /// Use this model file instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
@@ -139,7 +150,77 @@ fn count(gold: &[Span], predicted: &[Span]) -> Counts {
     }
 }
 
-fn evaluate(docs: &[GoldDoc], recognizer: &dyn Recognizer) -> Report {
+fn show_errors(doc: &GoldDoc, analysis: &Analysis) {
+    let label = |k: Option<EntityKind>| k.map_or("MISC", EntityKind::as_str);
+    let gold: Vec<(Span, &str)> = doc.spans.iter().map(|g| (g.span, label(g.kind))).collect();
+    let predicted: Vec<(Span, &str)> = analysis
+        .mentions
+        .iter()
+        .map(|m| (m.span, m.kind.as_str()))
+        .collect();
+    let context = |span: Span| {
+        let mut start = span.start.to_usize().saturating_sub(30);
+        while !doc.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (span.end.to_usize() + 30).min(doc.text.len());
+        while !doc.text.is_char_boundary(end) {
+            end += 1;
+        }
+        doc.text[start..end].replace('\n', " ")
+    };
+
+    for g in &gold {
+        if g.1 != "MISC" && !predicted.contains(g) {
+            eprintln!(
+                "MISS {:<13} {:<30} | {}",
+                g.1,
+                g.0.text(&doc.text),
+                context(g.0)
+            );
+        }
+    }
+    for p in &predicted {
+        let group_on_gold = p.1 == "group" && gold.iter().any(|g| g.0 == p.0);
+        if !gold.contains(p) && !group_on_gold {
+            let was = gold.iter().find(|g| g.0 == p.0).map_or("-", |g| g.1);
+            eprintln!(
+                "SPUR {:<13} {:<30} (gold {was}) | {}",
+                p.1,
+                p.0.text(&doc.text),
+                context(p.0)
+            );
+        }
+    }
+}
+
+/// Candidates as if they were the final mentions (for `--recognizer-only`).
+fn recognize_only(doc: &GoldDoc, knowledge: &Knowledge, recognizer: &dyn Recognizer) -> Analysis {
+    let tokens = crate::text::tokenize(&doc.text, TextFormat::Plain);
+    let mentions = recognizer
+        .recognize(&tokens, knowledge)
+        .into_iter()
+        .enumerate()
+        .map(|(k, c)| Mention {
+            id: MentionId(k as u32),
+            span: c.span,
+            kind: c.kind,
+            entity: EntityId(k as u32),
+            form: MentionForm::Full,
+        })
+        .collect();
+    Analysis {
+        mentions,
+        ..Analysis::default()
+    }
+}
+
+fn evaluate(
+    docs: &[GoldDoc],
+    recognizer: &dyn Recognizer,
+    errors: bool,
+    recognizer_only: bool,
+) -> Report {
     let config = Config::default();
     let knowledge = Knowledge::builtin();
     let mut report = Report {
@@ -149,7 +230,14 @@ fn evaluate(docs: &[GoldDoc], recognizer: &dyn Recognizer) -> Report {
     let started = Instant::now();
     for doc in docs {
         report.words += doc.text.split_whitespace().count();
-        let analysis = analyze(&doc.text, TextFormat::Plain, &config, knowledge, recognizer);
+        let analysis = if recognizer_only {
+            recognize_only(doc, knowledge, recognizer)
+        } else {
+            analyze(&doc.text, TextFormat::Plain, &config, knowledge, recognizer)
+        };
+        if errors {
+            show_errors(doc, &analysis);
+        }
         for (k, kind) in SCORED.iter().enumerate() {
             let gold: Vec<Span> = doc
                 .spans
@@ -241,7 +329,19 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("loading {}", path.display()))?;
             &loaded
         }
-        None => default_recognizer(),
+        None => {
+            // Load the embedded model before the clock starts, and say how
+            // long that took (it happens once per process).
+            let started = Instant::now();
+            let recognizer = default_recognizer();
+            if args.format == Format::Text {
+                println!(
+                    "model loaded in {:.1} ms",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            recognizer
+        }
     };
     let (recase, casing) = match (args.upper, args.lower) {
         (true, _) => (Some(Recase::Upper), " (upper-cased)"),
@@ -249,13 +349,21 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         _ => (None, ""),
     };
     let mut results = Vec::new();
+    let mut below_floor = false;
     for path in &args.paths {
         let mut docs = corpus::read_any(path)?;
         if let Some(how) = recase {
             docs = docs.iter().map(|d| corpus::recase(d, how)).collect();
         }
-        let report = evaluate(&docs, recognizer);
+        let report = evaluate(&docs, recognizer, args.show_errors, args.recognizer_only);
         let name = path.display().to_string();
+        if let Some(floor) = args.min_f1 {
+            let f1 = report.micro().f1();
+            if f1 < floor {
+                eprintln!("{name}{casing}: micro F1 {f1:.4} is below the floor {floor:.4}");
+                below_floor = true;
+            }
+        }
         match args.format {
             Format::Text => print_text(&name, casing, &report),
             Format::Json => results.push(json(&name, casing, &report)),
@@ -264,5 +372,9 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     if args.format == Format::Json {
         println!("{}", serde_json::to_string_pretty(&results)?);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if below_floor {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

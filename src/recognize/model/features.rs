@@ -8,13 +8,13 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use super::tags::{coarse, NUM_TYPES};
+use super::tags::{coarse, decode, NUM_TYPES};
 use crate::knowledge::Knowledge;
 use crate::text::Document;
 
 /// Bumped whenever templates change, so an old model file is rejected
 /// instead of silently scoring garbage.
-pub(crate) const FEATURE_VERSION: u32 = 1;
+pub(crate) const FEATURE_VERSION: u32 = 2;
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
@@ -256,35 +256,67 @@ fn doc_case(p: &PreparedDoc) -> Vec<u8> {
         .collect()
 }
 
-/// Per token: how the first stage labelled other occurrences of the same
-/// (lower-cased) word in the document, as (types seen mask, majority type).
-pub(crate) fn doc_labels(p: &PreparedDoc, stage1: &[u8]) -> Vec<(u8, u8)> {
+/// What the first stage said about the same (lower-cased) word elsewhere
+/// in the document.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct DocLabel {
+    /// Bit `1 + type` for every type seen, bit 0 for `O`.
+    pub mask: u8,
+    /// Most frequent type (`1 + type`), 0 when never tagged.
+    pub majority: u8,
+    /// Type of the multi-word names holding the word elsewhere ("Norton"
+    /// after "Joshua Abraham Norton"): longer names are typed more reliably.
+    pub in_long_name: u8,
+}
+
+pub(crate) fn doc_labels(p: &PreparedDoc, stage1: &[u8]) -> Vec<DocLabel> {
     let mut counts: FxHashMap<u64, [u32; NUM_TYPES + 1]> = FxHashMap::default();
+    let mut long: FxHashMap<u64, [u32; NUM_TYPES + 1]> = FxHashMap::default();
+    let mut own_long = vec![0u8; p.tokens.len()];
     for (t, &tag) in p.tokens.iter().zip(stage1) {
         counts.entry(t.lower).or_default()[coarse(tag) as usize] += 1;
+    }
+    for (range, ty) in decode(stage1) {
+        if range.len() >= 2 && range.end <= p.tokens.len() {
+            for i in range {
+                own_long[i] = ty + 1;
+                long.entry(p.tokens[i].lower).or_default()[ty as usize + 1] += 1;
+            }
+        }
     }
     p.tokens
         .iter()
         .zip(stage1)
-        .map(|(t, &tag)| {
+        .zip(own_long)
+        .map(|((t, &tag), own)| {
             let mut c = counts.get(&t.lower).copied().unwrap_or_default();
             c[coarse(tag) as usize] -= 1;
-            let mut mask = 0u8;
-            let mut best = 0u8;
+            let mut label = DocLabel::default();
             let mut best_count = 0u32;
             for (ty, &n) in c.iter().enumerate().skip(1) {
                 if n > 0 {
-                    mask |= 1 << ty;
+                    label.mask |= 1 << ty;
                 }
                 if n > best_count {
                     best_count = n;
-                    best = ty as u8;
+                    label.majority = ty as u8;
                 }
             }
             if c[0] > 0 {
-                mask |= 1;
+                label.mask |= 1;
             }
-            (mask, best)
+            let mut l = long.get(&t.lower).copied().unwrap_or_default();
+            if own > 0 {
+                l[own as usize] -= 1;
+            }
+            let mut best_count = 0u32;
+            for (ty, &n) in l.iter().enumerate().skip(1) {
+                if n > best_count {
+                    best_count = n;
+                    label.in_long_name = ty as u8;
+                }
+            }
+            label
         })
         .collect()
 }
@@ -297,7 +329,7 @@ pub(crate) struct Extractor {
 
 pub(crate) struct Stage2<'a> {
     pub tags: &'a [u8],
-    pub labels: &'a [(u8, u8)],
+    pub labels: &'a [DocLabel],
 }
 
 impl Extractor {
@@ -394,11 +426,15 @@ impl Extractor {
             push(105, tag_at(2));
             push(106, step(tm1, t0));
             push(107, step(t0, tp1));
-            let (mask, majority) = s2.labels[i];
-            push(108, u64::from(mask));
-            push(109, u64::from(majority));
-            push(110, step(u64::from(majority), casing));
-            push(111, step(u64::from(mask), t0));
+            let label = s2.labels[i];
+            let (mask, majority) = (u64::from(label.mask), u64::from(label.majority));
+            push(108, mask);
+            push(109, majority);
+            push(110, step(majority, casing));
+            push(111, step(mask, t0));
+            let long = u64::from(label.in_long_name);
+            push(112, long);
+            push(113, step(long, casing));
         }
     }
 }

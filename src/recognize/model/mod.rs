@@ -89,18 +89,32 @@ impl Table<'_> {
     }
 }
 
-/// Transition admissibility, `[prev][next]` with row `NUM_TAGS` = start.
-fn allowed_table() -> &'static [bool; TRANS_LEN] {
-    static TABLE: OnceLock<[bool; TRANS_LEN]> = OnceLock::new();
+/// Which tags may precede each tag (BILOU constraints), as short lists so
+/// Viterbi only visits admissible transitions (97 of 289).
+struct Admissible {
+    predecessors: [[u8; NUM_TAGS]; NUM_TAGS],
+    counts: [usize; NUM_TAGS],
+    can_start: [bool; NUM_TAGS],
+}
+
+fn admissible() -> &'static Admissible {
+    static TABLE: OnceLock<Admissible> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t = [false; TRANS_LEN];
-        for prev in 0..=NUM_TAGS {
-            for next in 0..NUM_TAGS {
-                let p = (prev < NUM_TAGS).then_some(prev as u8);
-                t[prev * NUM_TAGS + next] = tags::allowed(p, next as u8);
+        let mut a = Admissible {
+            predecessors: [[0; NUM_TAGS]; NUM_TAGS],
+            counts: [0; NUM_TAGS],
+            can_start: [false; NUM_TAGS],
+        };
+        for next in 0..NUM_TAGS {
+            a.can_start[next] = tags::allowed(None, next as u8);
+            for prev in 0..NUM_TAGS {
+                if tags::allowed(Some(prev as u8), next as u8) {
+                    a.predecessors[next][a.counts[next]] = prev as u8;
+                    a.counts[next] += 1;
+                }
             }
         }
-        t
+        a
     })
 }
 
@@ -113,40 +127,39 @@ pub(crate) struct Scratch {
     back: Vec<[u8; NUM_TAGS]>,
 }
 
-/// Best BILOU-valid tag sequence for the emissions in `scratch`.
+/// Appends the best BILOU-valid tag sequence for `emissions` to `out`.
+/// `trans` is `[prev][next]` with row `NUM_TAGS` for the sentence start.
 pub(crate) fn viterbi(
     emissions: &[[f32; NUM_TAGS]],
     trans: &[f32],
     back: &mut Vec<[u8; NUM_TAGS]>,
     out: &mut Vec<u8>,
 ) {
-    let allowed = allowed_table();
+    let admissible = admissible();
     let n = emissions.len();
-    if n == 0 {
+    if n == 0 || trans.len() < TRANS_LEN {
+        out.resize(out.len() + n, 0);
         return;
     }
     back.clear();
     back.resize(n, [0; NUM_TAGS]);
     let mut score = [f32::NEG_INFINITY; NUM_TAGS];
     for (next, s) in score.iter_mut().enumerate() {
-        let k = NUM_TAGS * NUM_TAGS + next;
-        if allowed[k] {
-            *s = trans[k] + emissions[0][next];
+        if admissible.can_start[next] {
+            *s = trans[NUM_TAGS * NUM_TAGS + next] + emissions[0][next];
         }
     }
     for j in 1..n {
         let mut fresh = [f32::NEG_INFINITY; NUM_TAGS];
         for (next, slot) in fresh.iter_mut().enumerate() {
+            let predecessors = &admissible.predecessors[next][..admissible.counts[next]];
             let mut best = f32::NEG_INFINITY;
-            let mut arg = 0u8;
-            for (prev, &s) in score.iter().enumerate() {
-                let k = prev * NUM_TAGS + next;
-                if allowed[k] && s > f32::NEG_INFINITY {
-                    let v = s + trans[k];
-                    if v > best {
-                        best = v;
-                        arg = prev as u8;
-                    }
+            let mut arg = predecessors[0];
+            for &prev in predecessors {
+                let v = score[prev as usize] + trans[prev as usize * NUM_TAGS + next];
+                if v > best {
+                    best = v;
+                    arg = prev;
                 }
             }
             *slot = best + emissions[j][next];
@@ -425,6 +438,27 @@ impl Recognizer for ModelRecognizer {
 mod tests {
     use super::*;
     use crate::text::{tokenize, TextFormat};
+
+    #[test]
+    fn embedded_model_finds_names_alone() {
+        let Some(model) = ModelRecognizer::builtin() else {
+            panic!("models/ner.bin must hold a model this code can read");
+        };
+        let text = "President Amadou Toumani Touré met the leaders of the United Nations in Bamako on Tuesday. Touré's visit to Mali lasted two days.";
+        let doc = tokenize(text, TextFormat::Plain);
+        let found: Vec<_> = model
+            .recognize(&doc, Knowledge::builtin())
+            .into_iter()
+            .map(|c| (c.span.text(text), c.kind))
+            .collect();
+        assert!(
+            found.contains(&("Amadou Toumani Touré", EntityKind::Person)),
+            "{found:?}"
+        );
+        assert!(found.contains(&("Bamako", EntityKind::Place)), "{found:?}");
+        assert!(found.contains(&("Touré", EntityKind::Person)), "{found:?}");
+        assert!(found.contains(&("Mali", EntityKind::Place)), "{found:?}");
+    }
 
     #[test]
     fn rejects_garbage_and_round_trips_a_model() {

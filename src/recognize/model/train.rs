@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use super::features::{doc_labels, prepare, Extractor, PreparedDoc, Stage2};
+use super::features::{doc_labels, prepare, DocLabel, Extractor, PreparedDoc, Stage2};
 use super::tags::{self, NUM_TAGS, TYPE_MISC, TYPE_ORGANIZATION, TYPE_PERSON, TYPE_PLACE};
 use super::{encode_model, viterbi, ModelRecognizer, Scratch, Table, Tagger, TRANS_LEN};
 use crate::analysis::EntityKind;
@@ -312,6 +312,9 @@ impl Perceptron {
     }
 }
 
+/// Scores averaged weights and transitions on the development documents.
+type DevScorer<'s> = &'s mut dyn FnMut(&[f32], &[f32]) -> SpanScore;
+
 struct Phase<'a> {
     name: &'a str,
     docs: Vec<usize>,
@@ -327,7 +330,7 @@ fn run_phase(
     options: &TrainOptions,
     rng: &mut Rng,
     on_event: &mut dyn FnMut(Event<'_>),
-    mut score_dev: Option<&mut dyn FnMut(&[f32], &[f32]) -> SpanScore>,
+    mut score_dev: Option<DevScorer<'_>>,
 ) -> (Vec<f32>, Vec<f32>) {
     let mut units: Vec<(usize, usize)> = phase
         .docs
@@ -450,13 +453,12 @@ pub fn train(
         options,
         &mut rng,
         on_event,
-        (!dev.is_empty())
-            .then_some(&mut score_stage1 as &mut dyn FnMut(&[f32], &[f32]) -> SpanScore),
+        (!dev.is_empty()).then_some(&mut score_stage1 as DevScorer<'_>),
     );
     drop(stage1_cache);
 
     // Stage two, on jackknifed stage-one tags.
-    let labels: Vec<Vec<(u8, u8)>> = docs
+    let labels: Vec<Vec<DocLabel>> = docs
         .iter()
         .zip(&jack)
         .map(|(d, j)| doc_labels(&d.prepared, j))
@@ -514,8 +516,7 @@ pub fn train(
         options,
         &mut rng,
         on_event,
-        (!dev.is_empty())
-            .then_some(&mut score_stage2 as &mut dyn FnMut(&[f32], &[f32]) -> SpanScore),
+        (!dev.is_empty()).then_some(&mut score_stage2 as DevScorer<'_>),
     );
     drop(stage2_cache);
 
@@ -535,4 +536,80 @@ pub fn train(
     });
     on_event(Event::Final(final_score));
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognize::Recognizer;
+
+    fn corpus(knowledge: &Knowledge) -> Vec<TrainDoc> {
+        let people = [
+            "Amadou Diarra",
+            "Fatou Keita",
+            "Moussa Traore",
+            "Aminata Coulibaly",
+        ];
+        let places = ["Bamako", "Timbuktu", "Gao", "Mopti"];
+        let mut docs = Vec::new();
+        for (k, person) in people.iter().enumerate() {
+            for (j, place) in places.iter().enumerate() {
+                let text = format!("{person} visited {place} on Monday.\n\nThe trip was long.");
+                let spans = vec![
+                    (Span::new(0, person.len()), Some(EntityKind::Person)),
+                    (
+                        Span::new(person.len() + 9, person.len() + 9 + place.len()),
+                        Some(EntityKind::Place),
+                    ),
+                ];
+                docs.push(TrainDoc::new(&text, &spans, knowledge, k * 4 + j).0);
+            }
+        }
+        docs
+    }
+
+    #[test]
+    fn training_is_deterministic_and_learns_the_data() {
+        let knowledge = Knowledge::builtin();
+        let docs = corpus(knowledge);
+        let options = TrainOptions {
+            epochs: 3,
+            seed: 7,
+            bits: 10,
+        };
+        let mut events = 0;
+        let first = train(&docs, &docs[..2], &options, &mut |_| events += 1);
+        let second = train(&docs, &[], &options, &mut |_| {});
+        assert!(events > 0);
+        assert_eq!(first, second, "same data and seed must give the same bytes");
+        let model = ModelRecognizer::from_bytes(&first).expect("valid model");
+        let text = "Fatou Keita visited Gao on Monday.";
+        let doc = tokenize(text, TextFormat::Plain);
+        let found: Vec<_> = model
+            .recognize(&doc, knowledge)
+            .into_iter()
+            .map(|c| (c.span.text(text), c.kind))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("Fatou Keita", EntityKind::Person),
+                ("Gao", EntityKind::Place)
+            ]
+        );
+    }
+
+    #[test]
+    fn projection_counts_unaligned_and_nested_names() {
+        let text = "Mali-based NGOs met in Boston Red Sox territory.";
+        let spans = vec![
+            (Span::new(0, 4), Some(EntityKind::Place)),
+            (Span::new(23, 37), Some(EntityKind::Organization)),
+            (Span::new(23, 29), Some(EntityKind::Place)),
+        ];
+        let (doc, stats) = TrainDoc::new(text, &spans, Knowledge::builtin(), 0);
+        assert_eq!(stats.unaligned, 1);
+        assert_eq!(stats.nested, 1);
+        assert_eq!(tags::decode(&doc.gold), vec![(4..7, TYPE_ORGANIZATION)]);
+    }
 }
