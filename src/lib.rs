@@ -37,7 +37,8 @@ pub fn analyze(
     recognizer: &dyn Recognizer,
 ) -> Analysis {
     let doc = text::tokenize(text, format);
-    let candidates = recognizer.recognize(&doc, knowledge);
+    let mut candidates = recognizer.recognize(&doc, knowledge);
+    recognize::add_lexicon_groups(&doc, knowledge, &mut candidates);
     let resolved = resolve::resolve(&doc, candidates, knowledge);
     let diagnostics = diagnostics::diagnose(&doc, &resolved, knowledge, config);
     let mut analysis = resolved.analysis;

@@ -332,3 +332,34 @@ fn references_reach_other_open_documents() {
     );
     assert!(server.shutdown().success());
 }
+
+#[test]
+fn settings_are_pulled_from_clients_that_offer_configuration() {
+    let mut server = Server::start();
+    server.configuration = json!({"hover": false});
+    server.initialize_with(None, Value::Null, json!({"configuration": true}));
+    server.notification("workspace/configuration", |_| true);
+    server.open(URI, 1, TEXT);
+    let at = second_name(TEXT);
+    // The server applies the answer when it arrives; give it a moment.
+    let eventually = |server: &mut Server, want_card: bool| {
+        for _ in 0..100 {
+            let hover = server.at("textDocument/hover", URI, at).expect("hover");
+            if hover["contents"]["value"].is_string() == want_card {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("hover setting never became {want_card}");
+    };
+    eventually(&mut server, false);
+    // A change notification without settings means "ask again".
+    server.configuration = json!({"hover": true});
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    server.notification("workspace/configuration", |_| true);
+    eventually(&mut server, true);
+    assert!(server.shutdown().success());
+}

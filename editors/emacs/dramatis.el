@@ -49,6 +49,9 @@ warning, error.  Codes left out keep the server's default."
 
 ;;;; Eglot (built into Emacs 29+; a package for older versions)
 
+(defvar eglot-server-programs)
+(defvar eglot-workspace-configuration)
+
 (with-eval-after-load 'eglot
   (add-to-list 'eglot-server-programs
                `((text-mode markdown-mode gfm-mode)
@@ -64,29 +67,25 @@ warning, error.  Codes left out keep the server's default."
 ;; `with-lsp-workspace' is a macro: expand it properly when compiling.
 (eval-when-compile (require 'lsp-mode nil t))
 (defvar lsp-language-id-configuration)
-(declare-function lsp-register-custom-settings "lsp-mode")
 (declare-function lsp-register-client "lsp-mode")
 (declare-function make-lsp-client "lsp-mode")
 (declare-function lsp-stdio-connection "lsp-mode")
 (declare-function lsp-activate-on "lsp-mode")
 (declare-function lsp--set-configuration "lsp-mode")
-(declare-function lsp-configuration-section "lsp-mode")
 
 (with-eval-after-load 'lsp-mode
   (add-to-list 'lsp-language-id-configuration '(text-mode . "plaintext"))
   (add-to-list 'lsp-language-id-configuration '(markdown-mode . "markdown"))
-  (lsp-register-custom-settings
-   '(("dramatis.inlayHints" dramatis-inlay-hints t)
-     ("dramatis.hover" dramatis-hover t)
-     ("dramatis.codeLens" dramatis-code-lens t)))
   (lsp-register-client
    (make-lsp-client
     :new-connection (lsp-stdio-connection (lambda () dramatis-command))
     :activation-fn (lsp-activate-on "plaintext" "markdown")
     :initialization-options (lambda () (dramatis-settings))
+    ;; The server reads each settings message as the whole configuration,
+    ;; so send all of it rather than lsp-mode's custom-settings section.
     :initialized-fn (lambda (workspace)
                       (with-lsp-workspace workspace
-                        (lsp--set-configuration (lsp-configuration-section "dramatis"))))
+                        (lsp--set-configuration (dramatis-settings))))
     :add-on? t
     :server-id 'dramatis)))
 
@@ -105,7 +104,7 @@ warning, error.  Codes left out keep the server's default."
          (when (fboundp 'eglot-inlay-hints-mode)
            (eglot-inlay-hints-mode (if dramatis-inlay-hints 1 -1))))
         ((and (fboundp 'lsp-workspaces) (lsp-workspaces))
-         (lsp--set-configuration (lsp-configuration-section "dramatis"))
+         (lsp--set-configuration (dramatis-settings))
          (when (fboundp 'lsp-inlay-hints-mode)
            (lsp-inlay-hints-mode (if dramatis-inlay-hints 1 -1)))))
   (message "dramatis inlay hints %s" (if dramatis-inlay-hints "on" "off")))

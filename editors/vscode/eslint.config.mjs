@@ -18,4 +18,9 @@ export default tseslint.config(
       curly: "error",
     },
   },
+  {
+    // node:test registers tests from the promise-returning test() calls.
+    files: ["src/test/**"],
+    rules: { "@typescript-eslint/no-floating-promises": "off" },
+  },
 );

@@ -97,15 +97,24 @@ enum Casing {
 }
 
 impl Casing {
-    fn of_name(name: &str, key: &str, common: &FxHashSet<String>) -> Casing {
+    fn of_name(name: &str, key: &str, flags: LexFlags, common: &FxHashSet<String>) -> Casing {
+        let capitalized = name.chars().next().is_some_and(char::is_uppercase);
         if key.contains(' ') {
-            return Casing::Any;
+            // "Little Rock", "Spring Valley", "White House": every word is an
+            // ordinary word, so only a capital makes it a name. Country names
+            // ("united states") are never ordinary phrases and stay free.
+            let ordinary = key.split(' ').all(|w| common.contains(w));
+            return if ordinary && capitalized && !flags.contains(LexFlags::COUNTRY) {
+                Casing::Capitalized
+            } else {
+                Casing::Any
+            };
         }
         let letters = name.chars().filter(|c| c.is_alphabetic()).count();
         let shouted = letters > 0 && !name.chars().any(char::is_lowercase);
         if shouted && (letters <= 2 || common.contains(key)) {
             Casing::Upper
-        } else if common.contains(key) && name.chars().next().is_some_and(char::is_uppercase) {
+        } else if common.contains(key) && capitalized {
             Casing::Capitalized
         } else {
             Casing::Any
@@ -292,7 +301,7 @@ impl Knowledge {
         let key = fold_fast(name);
         let words = key.split(' ').count();
         self.max_phrase_words = self.max_phrase_words.max(words);
-        let casing = Casing::of_name(name, &key, &self.common);
+        let casing = Casing::of_name(name, &key, flags, &self.common);
         if words == 1 {
             let word_map = match casing {
                 Casing::Any => &mut self.words,
@@ -511,6 +520,28 @@ mod tests {
         assert!(k.lookup("US").is_some() && k.lookup("us").is_none());
         assert!(!k.word_flags("us").contains(LexFlags::COUNTRY));
         assert!(k.match_phrases(&["let", "us", "go"]).is_empty());
+        // A mention is the name without its article; "The" stays only where
+        // it belongs to the name.
+        let words = [
+            "the",
+            "Netherlands",
+            "and",
+            "the",
+            "gap",
+            "near",
+            "The",
+            "Hague",
+        ];
+        let spans: Vec<_> = k
+            .match_phrases(&words)
+            .into_iter()
+            .map(|(a, b, _)| (a, b))
+            .collect();
+        assert_eq!(spans, vec![(1, 2), (6, 8)]);
+        // Phrases made of ordinary words are names only when capitalized.
+        assert!(k.match_phrases(&["a", "little", "rock"]).is_empty());
+        assert_eq!(k.match_phrases(&["Little", "Rock"]).len(), 1);
+        assert_eq!(k.match_phrases(&["united", "states"]).len(), 1);
         // Names that are also words need their capital.
         assert!(k.word_flags("Turkey").contains(LexFlags::COUNTRY));
         assert!(!k.word_flags("turkey").contains(LexFlags::COUNTRY));

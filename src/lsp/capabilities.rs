@@ -60,7 +60,6 @@ pub struct ClientSupport {
     pub pull_configuration: bool,
     pub inlay_hint_refresh: bool,
     pub code_lens_refresh: bool,
-    pub semantic_tokens_refresh: bool,
 }
 
 impl ClientSupport {
@@ -74,10 +73,6 @@ impl ClientSupport {
                 .unwrap_or(false),
             code_lens_refresh: workspace
                 .and_then(|w| w.code_lens.as_ref())
-                .and_then(|c| c.refresh_support)
-                .unwrap_or(false),
-            semantic_tokens_refresh: workspace
-                .and_then(|w| w.semantic_tokens.as_ref())
                 .and_then(|c| c.refresh_support)
                 .unwrap_or(false),
         }

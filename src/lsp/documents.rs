@@ -8,15 +8,18 @@
 //! result can never be applied to a text it was not computed for.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
 
 use ropey::Rope;
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, Semaphore};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::position::{position_to_char, Encoding};
-use crate::{Analysis, Config, Knowledge, TextFormat};
+use crate::recognize::rules::RuleRecognizer;
+use crate::{Analysis, Config, Knowledge, Recognizer, TextFormat};
 
 /// One version of one document, with its analysis computed at most once.
 pub struct Revision {
@@ -29,6 +32,8 @@ pub struct Revision {
     pub format: TextFormat,
     config: Arc<Config>,
     analysis: OnceCell<Arc<Analyzed>>,
+    /// Set when a newer revision (or a close) replaces this one.
+    superseded: AtomicBool,
 }
 
 /// The analysis of one revision, with the exact text its spans point into.
@@ -37,21 +42,59 @@ pub struct Analyzed {
     pub analysis: Analysis,
 }
 
+/// Why a revision has no analysis.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnalysisError {
+    /// A newer revision replaced this one before its analysis could start:
+    /// nobody needs the answer any more (LSP's ContentModified).
+    Superseded,
+    /// The core panicked, or its task died.
+    Failed(String),
+}
+
+impl fmt::Display for AnalysisError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnalysisError::Superseded => f.write_str("the document changed before its analysis"),
+            AnalysisError::Failed(message) => f.write_str(message),
+        }
+    }
+}
+
+/// At most this many analyses run at once, whatever the typing speed: on a
+/// small machine a pile of analyses of stale revisions would starve the
+/// current one. Waiting revisions that get superseded never start.
+static ANALYSIS_SLOTS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Arc::new(Semaphore::new(cores.clamp(1, 4)))
+});
+
 impl Revision {
     /// The analysis of this revision, computed on the blocking pool on first
     /// use; concurrent callers share one computation. A panic in the core
     /// becomes an error (and the next caller tries again).
-    pub async fn analysis(&self) -> Result<Arc<Analyzed>, String> {
+    pub async fn analysis(&self) -> Result<Arc<Analyzed>, AnalysisError> {
         self.analysis
-            .get_or_try_init(|| {
+            .get_or_try_init(|| async {
+                let permit = ANALYSIS_SLOTS
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(|e| AnalysisError::Failed(e.to_string()))?;
+                if self.superseded.load(Ordering::Acquire) {
+                    return Err(AnalysisError::Superseded);
+                }
                 let rope = self.rope.clone();
                 let format = self.format;
                 let config = self.config.clone();
-                async move {
-                    tokio::task::spawn_blocking(move || analyze_guarded(&rope, format, &config))
-                        .await
-                        .map_err(|e| format!("analysis task failed: {e}"))?
-                }
+                tokio::task::spawn_blocking(move || {
+                    // Held until the work is done, even if every waiter left.
+                    let _permit = permit;
+                    analyze_guarded(&rope, format, &config)
+                })
+                .await
+                .map_err(|e| AnalysisError::Failed(format!("analysis task failed: {e}")))?
+                .map_err(AnalysisError::Failed)
             })
             .await
             .cloned()
@@ -76,16 +119,28 @@ fn analyze_guarded(
                 panic!("panic trigger found in the document");
             }
         }
-        crate::analyze(
-            &text,
-            format,
-            config,
-            Knowledge::builtin(),
-            crate::default_recognizer(),
-        )
+        crate::analyze(&text, format, config, Knowledge::builtin(), recognizer())
     }))
     .map_err(|payload| format!("analysis panicked: {}", panic_message(payload.as_ref())))?;
     Ok(Arc::new(Analyzed { text, analysis }))
+}
+
+/// `DRAMATIS_RECOGNIZER=rules` swaps the trained model for the rule
+/// recognizer: deterministic output for the end-to-end tests of the server's
+/// mechanics, and a lighter option for slow machines.
+const RECOGNIZER_VAR: &str = "DRAMATIS_RECOGNIZER";
+
+pub fn recognizer() -> &'static dyn Recognizer {
+    static RULES: RuleRecognizer = RuleRecognizer;
+    static CHOICE: OnceLock<bool> = OnceLock::new();
+    let rules = *CHOICE.get_or_init(|| {
+        std::env::var(RECOGNIZER_VAR).is_ok_and(|v| v.eq_ignore_ascii_case("rules"))
+    });
+    if rules {
+        &RULES
+    } else {
+        crate::default_recognizer()
+    }
 }
 
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -137,8 +192,11 @@ impl Inner {
             format,
             config: self.config.clone(),
             analysis: OnceCell::new(),
+            superseded: AtomicBool::new(false),
         });
-        self.docs.insert(uri, revision.clone());
+        if let Some(old) = self.docs.insert(uri, revision.clone()) {
+            old.superseded.store(true, Ordering::Release);
+        }
         revision
     }
 }
@@ -180,7 +238,11 @@ impl Documents {
     }
 
     pub fn close(&self, uri: &Uri) -> Option<Arc<Revision>> {
-        self.lock().docs.remove(uri)
+        let closed = self.lock().docs.remove(uri);
+        if let Some(revision) = &closed {
+            revision.superseded.store(true, Ordering::Release);
+        }
+        closed
     }
 
     pub fn get(&self, uri: &Uri) -> Option<Arc<Revision>> {
@@ -257,10 +319,21 @@ mod tests {
             .change(&uri, 4, &[edit(0, 99, 1, 0, " ")], Encoding::Utf16)
             .expect("change");
         assert_eq!(r.rope.to_string(), "Toure\u{301} 𝔄! Mali");
+        // A change without a range replaces the text; later changes in the
+        // same notification see the result of earlier ones.
+        let full = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: "Kidal\rGao".to_string(),
+        };
+        let r = docs
+            .change(&uri, 5, &[full, edit(1, 0, 1, 3, "Mopti")], Encoding::Utf16)
+            .expect("change");
+        assert_eq!(r.rope.to_string(), "Kidal\rMopti");
         assert_eq!(
             docs.change(&uri, 4, &[], Encoding::Utf16).err(),
             Some(ChangeError::StaleVersion {
-                current: 4,
+                current: 5,
                 received: 4
             })
         );

@@ -1,4 +1,14 @@
 //! The language server: the only module that knows LSP.
+//!
+//! Advertised: positionEncoding (utf-8 if offered, else utf-16), incremental
+//! sync, hover, definition, references (also across open documents),
+//! documentHighlight, documentSymbol, rename + prepareRename, quick-fix code
+//! actions, semantic tokens (full; types person/organization/group/place,
+//! modifier declaration), code lens, inlay hints, and the command
+//! `dramatis.showReferences` `[uri, position, locations?]`. Diagnostics are
+//! pushed on open and 200 ms after the last change. Settings: see
+//! [`settings`]. Environment: `DRAMATIS_RECOGNIZER=rules` (rule recognizer
+//! instead of the model), `DRAMATIS_LSP_PANIC_TRIGGER=<marker>` (tests only).
 
 mod capabilities;
 mod convert;
@@ -6,7 +16,7 @@ mod documents;
 mod features;
 pub mod position;
 mod server;
-mod settings;
+pub mod settings;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +24,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tower_lsp_server::{LspService, Server};
+
+/// Messages in progress at once. tower-lsp-server stops reading input when
+/// this many handlers are pending; with its default (4), a few requests
+/// waiting for an analysis would hold back the didChange that supersedes
+/// them, and typing in a large document would queue up stale analyses.
+const MAX_CONCURRENT_MESSAGES: usize = 64;
 
 /// Serves LSP on stdin/stdout until the client says exit. Exit code 0 after
 /// a shutdown request, 1 when exit came without one (as LSP asks).
@@ -28,6 +44,7 @@ pub fn run_stdio() -> anyhow::Result<ExitCode> {
     runtime.block_on(async move {
         let (service, socket) = LspService::new(move |client| server::Backend::new(client, flag));
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .concurrency_level(MAX_CONCURRENT_MESSAGES)
             .serve(service)
             .await;
     });

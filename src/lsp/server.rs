@@ -11,17 +11,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::Value;
-use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::capabilities::{server_capabilities, ClientSupport};
 use super::convert::View;
-use super::documents::{panic_message, ChangeError, Documents, Revision};
+use super::documents::{panic_message, AnalysisError, ChangeError, Documents, Revision};
 use super::features::navigation::{mention_locations, same_entity};
 use super::features::{actions, navigation, outline};
 use super::position::Encoding;
-use super::settings::Settings;
+use super::settings::{Settings, UNKNOWN_SETTING};
 use crate::EntityKind;
 
 /// Quiet time after the last edit before diagnostics are recomputed.
@@ -73,7 +73,7 @@ impl Backend {
             return Ok(None);
         };
         let encoding = self.session().encoding;
-        let analyzed = revision.analysis().await.map_err(internal_error)?;
+        let analyzed = revision.analysis().await.map_err(analysis_error)?;
         let view = View::new(&revision, &analyzed, encoding);
         catch_unwind(AssertUnwindSafe(|| feature(&view)))
             .map_err(|payload| internal_error(panic_message(payload.as_ref())))
@@ -112,12 +112,8 @@ impl Backend {
     /// changed (not allowed before the initialize response).
     async fn apply_settings(&self, value: &Value, refresh: bool) {
         let (settings, problems) = Settings::from_json(value);
-        for problem in problems {
-            self.shared
-                .client
-                .show_message(MessageType::WARNING, format!("dramatis: {problem}"))
-                .await;
-        }
+        // Install first, report after: a request that follows this
+        // notification must already see the new settings.
         let (old, support) = {
             let mut session = self.session();
             let old = std::mem::replace(&mut session.settings, settings.clone());
@@ -130,13 +126,23 @@ impl Backend {
                     .schedule_diagnostics(revision, Duration::ZERO);
             }
         }
+        for problem in problems {
+            let message = format!("dramatis: {problem}");
+            if problem.starts_with(UNKNOWN_SETTING) {
+                self.log(MessageType::INFO, message).await;
+            } else {
+                self.shared
+                    .client
+                    .show_message(MessageType::WARNING, message)
+                    .await;
+            }
+        }
         if !refresh {
             return;
         }
         let client = self.shared.client.clone();
         let refresh_hints = support.inlay_hint_refresh && old.inlay_hints != settings.inlay_hints;
         let refresh_lenses = support.code_lens_refresh && old.code_lens != settings.code_lens;
-        let refresh_tokens = support.semantic_tokens_refresh && old.config != settings.config;
         // Refreshes are requests to the client; awaiting them here would hold
         // a handler slot while the client answers.
         tokio::spawn(async move {
@@ -145,9 +151,6 @@ impl Backend {
             }
             if refresh_lenses {
                 let _ = client.code_lens_refresh().await;
-            }
-            if refresh_tokens {
-                let _ = client.semantic_tokens_refresh().await;
             }
         });
     }
@@ -193,6 +196,7 @@ impl Shared {
             let encoding = self.session().encoding;
             let analyzed = match revision.analysis().await {
                 Ok(analyzed) => analyzed,
+                Err(AnalysisError::Superseded) => return,
                 Err(err) => {
                     let message = format!("dramatis: {}: {err}", revision.uri.as_str());
                     self.client.log_message(MessageType::ERROR, message).await;
@@ -213,11 +217,22 @@ impl Shared {
     }
 }
 
+fn analysis_error(error: AnalysisError) -> Error {
+    match error {
+        AnalysisError::Superseded => Error {
+            code: ErrorCode::ContentModified,
+            message: error.to_string().into(),
+            data: None,
+        },
+        AnalysisError::Failed(message) => internal_error(message),
+    }
+}
+
 fn internal_error(message: impl Into<String>) -> Error {
     let message = message.into();
     eprintln!("dramatis lsp: {message}");
     Error {
-        code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+        code: ErrorCode::InternalError,
         message: message.into(),
         data: None,
     }
@@ -247,9 +262,11 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        // Parse the built-in knowledge now rather than on the first keystroke.
+        // Load the built-in knowledge and model now rather than on the first
+        // keystroke.
         tokio::task::spawn_blocking(|| {
             crate::Knowledge::builtin();
+            super::documents::recognizer();
         });
         let pull = {
             let session = self.session();
@@ -462,22 +479,7 @@ impl LanguageServer for Backend {
             ));
         };
         let found = self
-            .with_view(&uri, |view| {
-                let (_, entity) = view.mention_at(position)?;
-                let locations = mention_locations(view, entity, true);
-                let lines: Vec<String> = locations
-                    .iter()
-                    .map(|l| (l.range.start.line + 1).to_string())
-                    .collect();
-                let summary = format!(
-                    "{}: {} mention{} (line {})",
-                    entity.name,
-                    locations.len(),
-                    if locations.len() == 1 { "" } else { "s" },
-                    lines.join(", ")
-                );
-                Some((locations, summary))
-            })
+            .with_view(&uri, |view| outline::show_references(view, position))
             .await?;
         let Some((locations, summary)) = found else {
             return Ok(None);

@@ -9,6 +9,8 @@ use serde_json::Value;
 
 use crate::{Config, DiagnosticCode, Severity};
 
+pub const UNKNOWN_SETTING: &str = "unknown setting";
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     /// Hover cards (some writers find popups noisy).
@@ -34,7 +36,9 @@ impl Default for Settings {
 
 impl Settings {
     /// Reads settings, returning them with a note for each value it had to
-    /// ignore (so the user learns about a typo instead of silence).
+    /// ignore (so the user learns about a typo instead of silence). Notes
+    /// about unknown keys start with "unknown setting": clients may share the
+    /// section with client-only keys, so those are worth a log line only.
     pub fn from_json(value: &Value) -> (Settings, Vec<String>) {
         let mut settings = Settings::default();
         let mut problems = Vec::new();
@@ -51,7 +55,7 @@ impl Settings {
                 "inlayHints" => read_bool(value, key, &mut settings.inlay_hints, &mut problems),
                 "codeLens" => read_bool(value, key, &mut settings.code_lens, &mut problems),
                 "severity" => read_severities(value, &mut settings.config, &mut problems),
-                other => problems.push(format!("unknown setting `{other}`")),
+                other => problems.push(format!("{UNKNOWN_SETTING} `{other}`")),
             }
         }
         (settings, problems)

@@ -26,3 +26,48 @@ pub struct Candidate {
 pub trait Recognizer: Send + Sync {
     fn recognize(&self, doc: &Document<'_>, knowledge: &Knowledge) -> Vec<Candidate>;
 }
+
+/// Adds the group names the lexicon knows ("Malians", "the Tuareg",
+/// lower-case "jihadists") that the recognizer left out: training corpora
+/// do not tag collectives, so the model rarely proposes them. Adjectival
+/// uses ("Malian troops") are dropped later, in resolution.
+pub fn add_lexicon_groups(
+    doc: &Document<'_>,
+    knowledge: &Knowledge,
+    candidates: &mut Vec<Candidate>,
+) {
+    use crate::knowledge::LexFlags;
+    use crate::text::TokenShape;
+    let mut covered = vec![false; doc.tokens.len()];
+    for c in candidates.iter() {
+        for flag in
+            &mut covered[c.tokens.start.min(doc.tokens.len())..c.tokens.end.min(doc.tokens.len())]
+        {
+            *flag = true;
+        }
+    }
+    let before = candidates.len();
+    for (index, token) in doc.tokens.iter().enumerate() {
+        if covered[index] {
+            continue;
+        }
+        let word = doc.token_text(index);
+        let flags = knowledge.word_flags(word);
+        let is_group = match token.shape {
+            TokenShape::Capitalized => flags.intersects(LexFlags::DEMONYM | LexFlags::GROUP),
+            // Lower case only for collectives written that way, in the plural.
+            TokenShape::Lower => flags.contains(LexFlags::GROUP) && word.ends_with('s'),
+            _ => false,
+        };
+        if is_group {
+            candidates.push(Candidate {
+                tokens: index..index + 1,
+                span: token.span,
+                kind: EntityKind::Group,
+            });
+        }
+    }
+    if candidates.len() > before {
+        candidates.sort_by_key(|c| (c.tokens.start, c.tokens.end));
+    }
+}

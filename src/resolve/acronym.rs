@@ -104,6 +104,56 @@ fn match_initials(short: &[char], words: &[&str]) -> Option<usize> {
     }
 }
 
+/// The run of capitalized words (and particles between them) ending at
+/// `open`, if its initials cover enough of `letters`, order aside.
+fn name_run_covering(
+    doc: &Document<'_>,
+    first: usize,
+    open: usize,
+    letters: &[char],
+) -> Option<usize> {
+    let mut start = open;
+    let mut run_start = None;
+    while start > first {
+        let word = doc.token_text(start - 1);
+        if is_particle(word) {
+            // Particles join name words but never open the name.
+        } else if word.chars().next().is_some_and(char::is_uppercase) {
+            run_start = Some(start - 1);
+        } else {
+            break;
+        }
+        start -= 1;
+    }
+    let run_start = run_start?;
+    let mut initials: Vec<char> = (run_start..open)
+        .map(|i| doc.token_text(i))
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .filter_map(|w| w.chars().next().and_then(|c| c.to_lowercase().next()))
+        .collect();
+    if initials.len() < 2 {
+        return None;
+    }
+    let mut covered = 0;
+    for letter in letters {
+        if let Some(found) = initials.iter().position(|c| c == letter) {
+            initials.swap_remove(found);
+            covered += 1;
+        }
+    }
+    // Most letters, or half of them when the first letter opens the name
+    // ("Multidimensional Integrated Stabilization Mission in Mali (MINUSMA)").
+    let opens_with_first = doc
+        .token_text(run_start)
+        .chars()
+        .next()
+        .and_then(|c| c.to_lowercase().next())
+        == letters.first().copied();
+    let enough =
+        covered * 10 >= letters.len() * 7 || (opens_with_first && covered * 2 >= letters.len());
+    enough.then_some(run_start)
+}
+
 /// Words allowed inside a long form without contributing a letter.
 fn is_particle(word: &str) -> bool {
     matches!(
@@ -182,17 +232,20 @@ fn long_before(
 ) -> Option<AcronymDefinition> {
     let letters = short_letters(doc.token_text(short));
     let window = (letters.len() + 5).min(letters.len() * 2).max(2);
-    // Only words count towards the window; punctuation inside a long form
-    // ("Bosnia-Herzegovina", commas) is rare and stops the search.
+    // Schwartz–Hearst's window counts words; particles ("of the", "for
+    // the") do not count here, since translated names are full of them.
+    // Punctuation inside a long form is rare and stops the search.
     let mut first = open;
     let mut words = 0;
-    while first > sentence_start && words < window {
+    while first > sentence_start && words < window && open - first < 3 * window {
         let text = doc.token_text(first - 1);
         if !text.chars().any(char::is_alphanumeric) && text != "&" {
             break;
         }
         first -= 1;
-        words += 1;
+        if !is_particle(text) {
+            words += 1;
+        }
     }
     if first == open {
         return None;
@@ -200,25 +253,31 @@ fn long_before(
     let candidates: Vec<&str> = (first..open).map(|i| doc.token_text(i)).collect();
     let long_start = match match_initials(&letters, &candidates) {
         Some(used) => first + used,
-        None => {
+        None => match match_long_form(&letters, &candidates) {
             // Letters found inside words: often a translated name whose
             // acronym keeps the original order ("National Movement for the
             // Liberation of Azawad (MNLA)", from the French). Extend over the
             // capitalized words just before, which belong to the same name.
-            let mut start = first + match_long_form(&letters, &candidates)?;
-            while start > first
-                && doc.tokens[start - 1].shape == TokenShape::Capitalized
-                && !(start - 1 == sentence_start && is_particle(doc.token_text(start - 1)))
-            {
-                start -= 1;
+            Some(used) => {
+                let mut start = first + used;
+                while start > first
+                    && doc.tokens[start - 1].shape == TokenShape::Capitalized
+                    && !is_particle(doc.token_text(start - 1))
+                {
+                    start -= 1;
+                }
+                start
             }
-            start
-        }
+            // Reordered by translation ("National Committee for the
+            // Restoration of Democracy and State (CNRDR)"): take the name
+            // right before the parenthesis if its initials cover the letters.
+            None => name_run_covering(doc, first, open, &letters)?,
+        },
     };
-    // A long form opens with a name word or a name particle ("al Qaeda …"),
-    // never with ordinary lower-case prose.
+    // A long form opens with a name word ("al-Qaeda" counts) or a name
+    // particle ("al Qaeda …"), never with ordinary lower-case prose.
     let opener = doc.token_text(long_start);
-    if doc.tokens[long_start].shape != TokenShape::Capitalized && !is_particle(opener) {
+    if !opener.chars().any(char::is_uppercase) && !is_particle(opener) {
         return None;
     }
     if !(long_start..open).any(|i| doc.tokens[i].shape == TokenShape::Capitalized) {
@@ -282,7 +341,25 @@ mod tests {
                 "Organization of the Petroleum Exporting Countries".into()
             )]
         );
-        assert_eq!(defs("He was (MNLA) there and (in the city)."), vec![]);
+        assert_eq!(
+            defs("The junta named itself the National Committee for the Restoration of Democracy and State (CNRDR), then partners: al-Qaeda in the Islamic Maghreb (AQIM), and the Movement for Oneness and Jihad in West Africa (MUJAO)."),
+            vec![
+                ("CNRDR".into(), "National Committee for the Restoration of Democracy and State".into()),
+                ("AQIM".into(), "al-Qaeda in the Islamic Maghreb".into()),
+                ("MUJAO".into(), "Movement for Oneness and Jihad in West Africa".into()),
+            ]
+        );
+        assert_eq!(
+            defs("Sanogo named his junta the National Committee for the Recovery of Democracy and the Restoration of the State (CNRDRE), then the Multidimensional Integrated Stabilization Mission in Mali (MINUSMA) came."),
+            vec![
+                ("CNRDRE".into(), "National Committee for the Recovery of Democracy and the Restoration of the State".into()),
+                ("MINUSMA".into(), "Multidimensional Integrated Stabilization Mission in Mali".into()),
+            ]
+        );
+        assert_eq!(
+            defs("The Paris office (AFP) and He was (MNLA) there and (in the city)."),
+            vec![]
+        );
     }
 
     #[test]

@@ -69,6 +69,55 @@ fn is_possessive(word: &str) -> bool {
     matches!(word, "'s" | "’s" | "'" | "’" | "'S" | "’S")
 }
 
+/// Words that may follow a group name used as a noun ("the French and …",
+/// "Malians who …"); any other lower-case word makes it an adjective
+/// ("French helicopters", "Tuareg rebels"), which names no one.
+const AFTER_GROUP_NOUN: &[&str] = &[
+    "and",
+    "or",
+    "who",
+    "whom",
+    "were",
+    "are",
+    "have",
+    "had",
+    "did",
+    "do",
+    "will",
+    "would",
+    "could",
+    "can",
+    "may",
+    "might",
+    "must",
+    "should",
+    "said",
+    "say",
+    "says",
+    "of",
+    "in",
+    "to",
+    "at",
+    "on",
+    "from",
+    "for",
+    "with",
+    "as",
+    "than",
+    "themselves",
+    "alike",
+    "too",
+    "also",
+];
+
+fn is_adjective_use(doc: &Document<'_>, end: usize) -> bool {
+    let next = doc.token_text(end);
+    doc.tokens
+        .get(end)
+        .is_some_and(|t| t.shape == TokenShape::Lower)
+        && !AFTER_GROUP_NOUN.contains(&next)
+}
+
 /// Entirely lower case ("of", "etc."), unlike particles glued to a name
 /// ("al-Akhdar").
 fn is_lower_word(word: &str) -> bool {
@@ -129,6 +178,9 @@ pub fn normalize(
             }
         }
         if start >= end || !is_name_word(doc.token_text(start)) {
+            continue;
+        }
+        if candidate.kind == EntityKind::Group && end - start == 1 && is_adjective_use(doc, end) {
             continue;
         }
         let mut roles = Vec::new();

@@ -59,6 +59,10 @@ fi
 case $server_bin in /*) ;; *) server_bin=$PWD/$server_bin ;; esac
 timeout 10 "$server_bin" --version >/dev/null 2>&1 || fail_early "$server_bin --version does not run"
 
+# The server's test hook for swapping recognizers would make it disagree with
+# `dramatis annotate`, the oracle; this test is about the default.
+unset DRAMATIS_RECOGNIZER
+
 # --- A scratch workspace, so nothing touches the repository -----------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/dramatis-e2e.XXXXXX")
 pidfile=$work/server.pid
@@ -81,14 +85,19 @@ mkdir -p "$work/workspace" "$work/xdg"
 cp "$repo/tests/e2e/harbour.txt" "$work/workspace/harbour.txt"
 
 # --- Run --------------------------------------------------------------------
-# timeout(1) runs Neovim in its own process group and signals the whole
-# group, so a hung server dies with it.
+# timeout(1) puts itself and Neovim in a new process group (its pid is the
+# group id) and signals the whole group on expiry, so a hung server dies
+# with Neovim; after a normal exit the group is swept once more.
 E2E_REPO=$repo DRAMATIS_BIN=$server_bin E2E_DOC=$work/workspace/harbour.txt \
   E2E_ROOT=$work/workspace E2E_PIDFILE=$pidfile E2E_TIMEOUT_MS=$wait_ms \
   XDG_CONFIG_HOME=$work/xdg XDG_DATA_HOME=$work/xdg XDG_STATE_HOME=$work/xdg XDG_CACHE_HOME=$work/xdg \
   timeout -k 5 "$run_timeout" "$nvim" --headless -u NONE -i NONE -n \
-  -c "luafile $repo/tests/e2e/neovim.lua" </dev/null 2>"$work/nvim.stderr" | tee "$log"
-status=${PIPESTATUS[0]}
+  -c "luafile $repo/tests/e2e/neovim.lua" </dev/null >"$log" 2>"$work/nvim.stderr" &
+group=$!
+wait "$group"
+status=$?
+kill -KILL -- "-$group" 2>/dev/null
+cat "$log"
 if [ "$status" -ne 0 ] && [ -s "$work/nvim.stderr" ]; then
   echo "--- Neovim's messages (stderr) ---"
   { tr '\r' '\n' <"$work/nvim.stderr"; echo; } | sed -e '/^$/d' | tail -n 40

@@ -23,11 +23,16 @@ pub struct Server {
     next_id: i64,
     /// Responses read while waiting for something else, by id.
     responses: HashMap<i64, Value>,
-    /// Notifications read while waiting for something else, in order.
+    /// Notifications read while waiting for something else, in order
+    /// (requests from the server are filed here too, after being answered).
     notifications: VecDeque<Value>,
+    /// What `workspace/configuration` answers for the `dramatis` section.
+    pub configuration: Value,
 }
 
 impl Server {
+    /// A server on the default (trained) recognizer, as users run it; tests
+    /// that need the rules pass `DRAMATIS_RECOGNIZER=rules` explicitly.
     pub fn start() -> Server {
         Server::start_with_env(&[])
     }
@@ -36,6 +41,7 @@ impl Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_dramatis"));
         command
             .arg("lsp")
+            .env("DRAMATIS_RECOGNIZER", "model")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(
@@ -67,6 +73,7 @@ impl Server {
             next_id: 1,
             responses: HashMap::new(),
             notifications: VecDeque::new(),
+            configuration: Value::Null,
         }
     }
 
@@ -79,6 +86,16 @@ impl Server {
     }
 
     pub fn initialize(&mut self, encodings: Option<&[&str]>, options: Value) -> Value {
+        self.initialize_with(encodings, options, json!({}))
+    }
+
+    /// Like [`Server::initialize`], with the client's `workspace` capabilities.
+    pub fn initialize_with(
+        &mut self,
+        encodings: Option<&[&str]>,
+        options: Value,
+        workspace: Value,
+    ) -> Value {
         let mut general = json!({});
         if let Some(encodings) = encodings {
             general["positionEncodings"] = json!(encodings);
@@ -91,6 +108,7 @@ impl Server {
                     "rootUri": null,
                     "capabilities": {
                         "general": general,
+                        "workspace": workspace,
                         "textDocument": {
                             "hover": {"contentFormat": ["markdown", "plaintext"]},
                             "publishDiagnostics": {"relatedInformation": true, "versionSupport": true}
@@ -156,7 +174,7 @@ impl Server {
                 // workspace/configuration, */refresh: answer with nothing.
                 let method = message["method"].as_str().unwrap_or_default();
                 let result = if method == "workspace/configuration" {
-                    json!([null])
+                    json!([self.configuration.clone()])
                 } else {
                     Value::Null
                 };

@@ -3,8 +3,7 @@
 // entity; we jump to the neighbour of the cursor, wrapping around.
 import * as vscode from "vscode";
 import { BaseLanguageClient, DocumentHighlightRequest } from "vscode-languageclient";
-
-export type Direction = "next" | "previous";
+import { Direction, neighbourIndex } from "./navigation";
 
 export async function jumpToMention(client: BaseLanguageClient | undefined, direction: Direction): Promise<void> {
   const editor = vscode.window.activeTextEditor;
@@ -32,20 +31,4 @@ export async function jumpToMention(client: BaseLanguageClient | undefined, dire
   editor.selection = new vscode.Selection(target.start, target.start);
   editor.revealRange(target, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   vscode.window.setStatusBarMessage(`dramatis: mention ${index + 1} of ${ranges.length}`, 2000);
-}
-
-/** Index of the mention after (or before) the one at the cursor, wrapping. */
-function neighbourIndex(ranges: vscode.Range[], cursor: vscode.Position, direction: Direction): number {
-  if (direction === "next") {
-    const after = ranges.findIndex((r) => r.start.isAfter(cursor));
-    return after === -1 ? 0 : after;
-  }
-  // The mention the cursor sits in counts as "here", not as "previous".
-  let before = -1;
-  ranges.forEach((r, i) => {
-    if (r.end.isBefore(cursor)) {
-      before = i;
-    }
-  });
-  return before === -1 ? ranges.length - 1 : before;
 }

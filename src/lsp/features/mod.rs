@@ -4,3 +4,6 @@
 pub mod actions;
 pub mod navigation;
 pub mod outline;
+
+#[cfg(test)]
+mod tests;

@@ -3,7 +3,7 @@
 use serde_json::json;
 use tower_lsp_server::ls_types::{
     self as lsp, CodeLens, Command, DocumentSymbol, InlayHint, InlayHintLabel, InlayHintTooltip,
-    Position, SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens,
+    Location, Position, SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens,
     SemanticTokensLegend, SymbolKind,
 };
 
@@ -139,9 +139,9 @@ pub fn semantic_tokens(view: &View<'_>) -> SemanticTokens {
             if length == 0 {
                 continue;
             }
-            let delta_line = start.line - previous.line;
+            let delta_line = start.line.saturating_sub(previous.line);
             let delta_start = if delta_line == 0 {
-                start.character - previous.character
+                start.character.saturating_sub(previous.character)
             } else {
                 start.character
             };
@@ -174,7 +174,10 @@ fn line_pieces(view: &View<'_>, span: Span) -> Vec<(Position, u32)> {
             view.encoding,
         );
         let line_end = offset_to_position(view.rope, line_end_offset, view.encoding);
-        pieces.push((line_start, line_end.character - line_start.character));
+        pieces.push((
+            line_start,
+            line_end.character.saturating_sub(line_start.character),
+        ));
         line_start = Position::new(line_start.line + 1, 0);
     }
     pieces.push((
@@ -210,6 +213,29 @@ pub fn code_lenses(view: &View<'_>) -> Vec<CodeLens> {
             })
         })
         .collect()
+}
+
+/// What `dramatis.showReferences` does: every mention of the entity under
+/// `position`, and a one-line summary for clients without a references view.
+pub fn show_references(view: &View<'_>, position: Position) -> Option<(Vec<Location>, String)> {
+    let (_, entity) = view.mention_at(position)?;
+    let locations = mention_locations(view, entity, true);
+    let mut lines: Vec<u32> = locations.iter().map(|l| l.range.start.line + 1).collect();
+    lines.dedup();
+    // A message is one line in most clients; a long list helps nobody.
+    const SHOWN: usize = 12;
+    let mut shown: Vec<String> = lines.iter().take(SHOWN).map(u32::to_string).collect();
+    if lines.len() > SHOWN {
+        shown.push("…".to_string());
+    }
+    let summary = format!(
+        "{}: {} ({} {})",
+        entity.name,
+        plural(locations.len(), "mention", "mentions"),
+        if lines.len() == 1 { "line" } else { "lines" },
+        shown.join(", ")
+    );
+    Some((locations, summary))
 }
 
 /// After each short form or acronym, the full name it stands for.

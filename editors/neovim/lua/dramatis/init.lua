@@ -176,11 +176,30 @@ local function show_references(command, ctx)
   vim.cmd('copen')
 end
 
+-- Semantic token colours (Neovim 0.9+ draws them as @lsp.type.<type>);
+-- `default` lets a colorscheme or the user's own links win.
+local function link_highlights()
+  if vim.fn.has('nvim-0.9') == 0 then
+    return -- no semantic tokens, and '@' is not allowed in group names
+  end
+  local links = {
+    ['@lsp.type.person'] = 'Identifier',
+    ['@lsp.type.organization'] = 'Type',
+    ['@lsp.type.group'] = 'Constant',
+    ['@lsp.type.place'] = 'Special',
+    ['@lsp.mod.declaration'] = 'Underlined',
+  }
+  for group, target in pairs(links) do
+    pcall(vim.api.nvim_set_hl, 0, group, { link = target, default = true })
+  end
+end
+
 --- Starts dramatis for the configured file types. `opts` overrides the
 --- defaults above; `opts.settings` is merged into the default settings.
 function M.setup(opts)
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
   vim.lsp.commands['dramatis.showReferences'] = show_references
+  link_highlights()
   if vim.lsp.config and vim.lsp.enable then
     setup_with_config()
   elseif vim.lsp.start then
