@@ -302,14 +302,19 @@ fn print_text(path: &str, casing: &str, report: &Report) {
     row("group (MISC)", &report.group);
 }
 
-fn json(path: &str, casing: &str, report: &Report) -> serde_json::Value {
+fn json(path: &str, casing: &str, recognizer_only: bool, report: &Report) -> serde_json::Value {
     let mut kinds = serde_json::Map::new();
     for (kind, c) in SCORED.iter().zip(&report.per_kind) {
         kinds.insert(kind.as_str().to_string(), c.json());
     }
     serde_json::json!({
         "path": path,
-        "casing": casing.trim_start_matches(' ').trim_matches(|c| c == '(' || c == ')'),
+        "casing": match casing {
+            "" => "as-is",
+            c if c.contains("upper") => "upper",
+            _ => "lower",
+        },
+        "scored": if recognizer_only { "recognizer" } else { "pipeline" },
         "documents": report.documents,
         "words": report.words,
         "seconds": round4(report.seconds),
@@ -366,7 +371,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         }
         match args.format {
             Format::Text => print_text(&name, casing, &report),
-            Format::Json => results.push(json(&name, casing, &report)),
+            Format::Json => results.push(json(&name, casing, args.recognizer_only, &report)),
         }
     }
     if args.format == Format::Json {

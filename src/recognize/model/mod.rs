@@ -221,6 +221,20 @@ impl Tagger<'_> {
     ) -> Vec<u8> {
         let mut out = Vec::with_capacity(p.tokens.len());
         for s in 0..p.sentences.len() {
+            if let Some(s2) = stage2 {
+                // A sentence where stage one found nothing and no word was
+                // ever tagged elsewhere gives stage two nothing to revise:
+                // keep stage one's answer and save half the work.
+                let range = p.sentences[s].clone();
+                let quiet = range.clone().all(|i| {
+                    let label = s2.labels[i];
+                    s2.tags[i] == 0 && label.mask & !1 == 0 && label.in_long_name == 0
+                });
+                if quiet {
+                    out.extend_from_slice(&s2.tags[range]);
+                    continue;
+                }
+            }
             self.sentence_features(p, s, stage2, scratch);
             let n = scratch.offsets.len() - 1;
             scratch.emissions.clear();
