@@ -148,6 +148,9 @@ pub struct Knowledge {
     common: FxHashSet<String>,
     /// Longest entry, in words, to bound phrase matching.
     max_phrase_words: usize,
+    /// Every proper word-prefix of a multi-word key ("new", "new york"):
+    /// phrase matching stops as soon as no longer entry can follow.
+    phrase_prefixes: FxHashSet<String>,
 }
 
 /// The raw text of each built-in list; the same format a user registry could use.
@@ -302,6 +305,13 @@ impl Knowledge {
         let words = key.split(' ').count();
         self.max_phrase_words = self.max_phrase_words.max(words);
         let casing = Casing::of_name(name, &key, flags, &self.common);
+        if words > 1 {
+            let mut prefix_end = 0;
+            for word in key.split(' ').take(words - 1) {
+                prefix_end += word.len() + usize::from(prefix_end > 0);
+                self.phrase_prefixes.insert(key[..prefix_end].to_string());
+            }
+        }
         if words == 1 {
             let word_map = match casing {
                 Casing::Any => &mut self.words,
@@ -375,6 +385,7 @@ impl Knowledge {
     pub fn match_phrases<'k>(&'k self, words: &[&str]) -> Vec<(usize, usize, &'k Entry)> {
         let mut out = Vec::new();
         let max = self.max_phrase_words();
+        let folded: Vec<String> = words.iter().map(|w| fold_fast(w)).collect();
         let mut i = 0;
         let mut key = String::new();
         while i < words.len() {
@@ -384,9 +395,12 @@ impl Knowledge {
                 if n > 1 {
                     key.push(' ');
                 }
-                key.push_str(&fold_fast(words[i + n - 1]));
+                key.push_str(&folded[i + n - 1]);
                 if let Some(entry) = self.entry_for(&key, words[i]) {
                     best = Some((n, entry));
+                }
+                if !self.phrase_prefixes.contains(key.as_str()) {
+                    break;
                 }
             }
             match best {
