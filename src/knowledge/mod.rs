@@ -342,13 +342,20 @@ impl Knowledge {
         if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
             return self.words.get(word).copied().unwrap_or_default();
         }
-        let key = fold_fast(word);
-        let mut flags = self.words.get(&key).copied().unwrap_or_default();
+        self.flags_for(word, &fold_fast(word))
+    }
+
+    /// `word_flags` with the folded key already at hand.
+    fn flags_for(&self, word: &str, key: &str) -> LexFlags {
+        let mut flags = self.words.get(key).copied().unwrap_or_default();
+        if !word.chars().any(char::is_uppercase) {
+            return flags;
+        }
         for (casing, map) in [
             (Casing::Capitalized, &self.capitalized_words),
             (Casing::Upper, &self.upper_words),
         ] {
-            if let Some(extra) = map.get(&key) {
+            if let Some(extra) = map.get(key) {
                 if casing.admits(word) {
                     flags.insert(*extra);
                 }
@@ -383,9 +390,18 @@ impl Knowledge {
     /// Longest gazetteer matches over a token sequence: `(first, end, entry)`
     /// with token indices `[first, end)`, left to right, non-overlapping.
     pub fn match_phrases<'k>(&'k self, words: &[&str]) -> Vec<(usize, usize, &'k Entry)> {
+        let folded: Vec<String> = words.iter().map(|w| fold_fast(w)).collect();
+        self.match_folded(words, &folded)
+    }
+
+    /// `match_phrases` with each word's folded key already at hand.
+    fn match_folded<'k>(
+        &'k self,
+        words: &[&str],
+        folded: &[String],
+    ) -> Vec<(usize, usize, &'k Entry)> {
         let mut out = Vec::new();
         let max = self.max_phrase_words();
-        let folded: Vec<String> = words.iter().map(|w| fold_fast(w)).collect();
         let mut i = 0;
         let mut key = String::new();
         while i < words.len() {
@@ -416,8 +432,13 @@ impl Knowledge {
 
     /// Per-word flags including phrase membership, for model features.
     pub fn token_flags(&self, words: &[&str]) -> Vec<LexFlags> {
-        let mut flags: Vec<LexFlags> = words.iter().map(|w| self.word_flags(w)).collect();
-        for (first, end, entry) in self.match_phrases(words) {
+        let folded: Vec<String> = words.iter().map(|w| fold_fast(w)).collect();
+        let mut flags: Vec<LexFlags> = words
+            .iter()
+            .zip(&folded)
+            .map(|(word, key)| self.flags_for(word, key))
+            .collect();
+        for (first, end, entry) in self.match_folded(words, &folded) {
             if end - first > 1 {
                 for (offset, f) in flags[first..end].iter_mut().enumerate() {
                     f.insert(entry.flags | LexFlags::IN_PHRASE);
