@@ -242,7 +242,7 @@ fn name_variants(doc: &Document<'_>, mentions: &[&Mention], emit: &mut Emit<'_>)
     let preferred: FxHashMap<&str, (&str, usize, Span)> = spellings
         .iter()
         .filter_map(|(key, seen)| {
-            let best = crate::resolve::dominant(seen.iter().map(|(_, t)| *t))?;
+            let best = crate::resolve::most_common(seen.iter().map(|(_, t)| *t))?;
             let count = seen.iter().filter(|(_, t)| *t == best).count();
             let first = seen.iter().find(|(_, t)| *t == best)?.0;
             Some((key.as_str(), (best, count, first)))

@@ -199,17 +199,21 @@ fn apply_acronym_definitions(
     named.dedup_by(|b, a| b.tokens.start < a.tokens.end);
 }
 
-fn majority(kinds: impl Iterator<Item = EntityKind>) -> Option<EntityKind> {
-    let mut counts: Vec<(EntityKind, usize)> = Vec::new();
-    for kind in kinds {
-        match counts.iter_mut().find(|(k, _)| *k == kind) {
+/// The most frequent item; ties go to the one seen first (`max_by_key`
+/// would pick the last). Used for kinds and for spellings.
+pub(crate) fn most_common<T: PartialEq + Copy>(items: impl Iterator<Item = T>) -> Option<T> {
+    let mut counts: Vec<(T, usize)> = Vec::new();
+    for item in items {
+        match counts.iter_mut().find(|(seen, _)| *seen == item) {
             Some((_, n)) => *n += 1,
-            None => counts.push((kind, 1)),
+            None => counts.push((item, 1)),
         }
     }
-    // Ties go to the kind seen first: max_by_key would pick the last.
     let best = counts.iter().map(|(_, n)| *n).max()?;
-    counts.into_iter().find(|(_, n)| *n == best).map(|(k, _)| k)
+    counts
+        .into_iter()
+        .find(|(_, n)| *n == best)
+        .map(|(item, _)| item)
 }
 
 /// One kind per name: "Mali" tagged place eight times and person once is a place.
@@ -230,7 +234,7 @@ fn vote_kinds(doc: &Document<'_>, named: &mut [Named], keys: &[String], knowledg
     }
     let winners: FxHashMap<&str, EntityKind> = votes
         .into_iter()
-        .filter_map(|(key, kinds)| Some((key, majority(kinds.into_iter())?)))
+        .filter_map(|(key, kinds)| Some((key, most_common(kinds.into_iter())?)))
         .collect();
     for (n, key) in named.iter_mut().zip(keys) {
         if let Some(&kind) = winners.get(key.as_str()) {
@@ -438,19 +442,6 @@ fn cluster_by_key(items: &mut [Item], clusters: &mut Vec<Cluster>) {
     }
 }
 
-/// The most frequent spelling among `texts`; ties go to the earliest.
-pub(crate) fn dominant<'a>(texts: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for text in texts {
-        match counts.iter_mut().find(|(t, _)| *t == text) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((text, 1)),
-        }
-    }
-    let best = counts.iter().map(|(_, n)| *n).max()?;
-    counts.into_iter().find(|(_, n)| *n == best).map(|(t, _)| t)
-}
-
 fn build(
     doc: &Document<'_>,
     items: Vec<Item>,
@@ -525,7 +516,8 @@ fn make_entity(
     let mut members: Vec<usize> = cluster.items.clone();
     members.sort_by_key(|&i| items[i].span.start);
     let text = |i: usize| items[i].span.text(doc.text);
-    let kind = majority(members.iter().map(|&i| items[i].kind)).unwrap_or(EntityKind::Organization);
+    let kind =
+        most_common(members.iter().map(|&i| items[i].kind)).unwrap_or(EntityKind::Organization);
     // Canonical name: the long form of an acronym, else the fullest name,
     // spelled the way the document mostly spells it.
     let longest = members
@@ -546,7 +538,7 @@ fn make_entity(
     } else {
         full
     };
-    let name = dominant(full.iter().map(|&i| text(i)))
+    let name = most_common(full.iter().map(|&i| text(i)))
         .unwrap_or("")
         .to_string();
     let name_key = fold_key(&name);

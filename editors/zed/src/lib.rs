@@ -44,9 +44,7 @@ impl zed::Extension for Dramatis {
         worktree: &zed::Worktree,
     ) -> Result<Option<zed::serde_json::Value>> {
         // The server reads the same shape at start-up and on change.
-        Ok(LspSettings::for_worktree(SERVER, worktree)
-            .ok()
-            .and_then(|settings| settings.settings))
+        Ok(user_settings(worktree))
     }
 
     fn language_server_workspace_configuration(
@@ -54,10 +52,15 @@ impl zed::Extension for Dramatis {
         _language_server_id: &LanguageServerId,
         worktree: &zed::Worktree,
     ) -> Result<Option<zed::serde_json::Value>> {
-        Ok(LspSettings::for_worktree(SERVER, worktree)
-            .ok()
-            .and_then(|settings| settings.settings))
+        Ok(user_settings(worktree))
     }
+}
+
+/// The user's `lsp.dramatis.settings` from Zed's settings, if any.
+fn user_settings(worktree: &zed::Worktree) -> Option<zed::serde_json::Value> {
+    LspSettings::for_worktree(SERVER, worktree)
+        .ok()
+        .and_then(|settings| settings.settings)
 }
 
 zed::register_extension!(Dramatis);
