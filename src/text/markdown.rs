@@ -18,6 +18,7 @@ fn mask_markdown_blocks(text: &str, out: &mut Vec<Span>) {
     let mut offset = 0;
     let mut fence: Option<(usize, &str)> = None;
     let mut front_matter = text.starts_with("---\n") || text.starts_with("---\r\n");
+    let (mut after_blank, mut in_indented_code) = (true, false);
     for (index, line) in text.split_inclusive('\n').enumerate() {
         let trimmed = line.trim_start();
         let bare = line.trim_end_matches(['\n', '\r']);
@@ -33,13 +34,19 @@ fn mask_markdown_blocks(text: &str, out: &mut Vec<Span>) {
             }
         } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             fence = Some((offset, &trimmed[..3]));
-        } else if line.starts_with("    ") || line.starts_with('\t') {
-            // Indented code block (only when not a continuation of a list is
-            // hard to know without a parser; prose is rarely indented 4+).
+        } else if (line.starts_with("    ") || line.starts_with('\t'))
+            && (after_blank || in_indented_code)
+            && !is_list_item(trimmed)
+        {
+            // Indented code: it cannot interrupt a paragraph (CommonMark),
+            // and an indented list item is a nested list, not code.
             out.push(Span::new(offset, offset + line.len()));
+            in_indented_code = true;
         } else {
+            in_indented_code = in_indented_code && bare.trim().is_empty();
             mask_inline(line, offset, out);
         }
+        after_blank = bare.trim().is_empty();
         offset += line.len();
     }
     if let Some((start, _)) = fence {
@@ -48,6 +55,15 @@ fn mask_markdown_blocks(text: &str, out: &mut Vec<Span>) {
     if front_matter {
         out.push(Span::new(0, text.len()));
     }
+}
+
+fn is_list_item(line: &str) -> bool {
+    line.starts_with("- ")
+        || line.starts_with("* ")
+        || line.starts_with("+ ")
+        || line.split_once(['.', ')']).is_some_and(|(n, rest)| {
+            !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && rest.starts_with(' ')
+        })
 }
 
 /// Inline code spans, link targets `](...)`, autolinks `<...>` and HTML tags.
@@ -156,5 +172,11 @@ mod tests {
                 "www.un.org"
             ]
         );
+    }
+
+    #[test]
+    fn indented_code_only_after_a_blank_line() {
+        let text = "Intro line\n    still the paragraph, Bamako\n\n    let mali = 1;\n\n- list\n    - nested Touré\n";
+        assert_eq!(masked(text), vec!["    let mali = 1;\n"]);
     }
 }
