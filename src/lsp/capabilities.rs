@@ -60,6 +60,8 @@ pub struct ClientSupport {
     pub pull_configuration: bool,
     pub inlay_hint_refresh: bool,
     pub code_lens_refresh: bool,
+    /// `window/workDoneProgress/create` is allowed.
+    pub work_done_progress: bool,
 }
 
 impl ClientSupport {
@@ -74,6 +76,11 @@ impl ClientSupport {
             code_lens_refresh: workspace
                 .and_then(|w| w.code_lens.as_ref())
                 .and_then(|c| c.refresh_support)
+                .unwrap_or(false),
+            work_done_progress: capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
                 .unwrap_or(false),
         }
     }

@@ -1,7 +1,12 @@
 //! The language server: the only module that knows LSP.
 //!
 //! Advertised: positionEncoding (utf-8 if offered, else utf-16), incremental
-//! sync, hover, definition, references (also across open documents),
+//! sync, hover, definition, references (also across open documents and,
+//! unless `workspaceIndex` is false, the workspace's closed `.txt`, `.text`,
+//! `.md` and `.markdown` files, indexed in the background after
+//! `initialized` with work-done progress "dramatis: indexing"; .gitignore is
+//! honoured, at most 2,000 files of at most 2 MB each; a closed or
+//! watched-and-changed file is re-indexed),
 //! documentHighlight, documentSymbol, rename + prepareRename, quick-fix code
 //! actions, semantic tokens (full; types person/organization/group/place,
 //! modifier declaration), code lens, inlay hints, and the command
@@ -17,6 +22,7 @@ mod features;
 pub mod position;
 mod server;
 pub mod settings;
+mod workspace;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -5,10 +5,12 @@
 //! first `.await`; requests capture the current revision before theirs, so a
 //! request answers from the text as it was when the request arrived.
 
+use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
@@ -22,7 +24,11 @@ use super::features::navigation::{mention_locations, same_entity};
 use super::features::{actions, navigation, outline};
 use super::position::Encoding;
 use super::settings::{Settings, UNKNOWN_SETTING};
+use super::workspace::{index_file, root_path, walk, WorkspaceIndex};
 use crate::EntityKind;
+
+/// Work-done progress is reported after every this many indexed files.
+const PROGRESS_EVERY: usize = 50;
 
 /// Quiet time after the last edit before diagnostics are recomputed.
 const DIAGNOSTICS_DEBOUNCE: Duration = Duration::from_millis(200);
@@ -34,6 +40,7 @@ pub struct Backend {
 struct Shared {
     client: Client,
     documents: Documents,
+    index: WorkspaceIndex,
     session: Mutex<Session>,
     shutdown_requested: Arc<AtomicBool>,
 }
@@ -44,6 +51,11 @@ struct Session {
     settings: Settings,
     client: ClientSupport,
     init_options_given: bool,
+    /// Local directories of the workspace folders (or of rootUri).
+    roots: Vec<PathBuf>,
+    /// Set once `initialized` has settled the settings: from then on a
+    /// change of `workspaceIndex` restarts (or stops) the index.
+    index_ready: bool,
 }
 
 impl Backend {
@@ -52,6 +64,7 @@ impl Backend {
             shared: Arc::new(Shared {
                 client,
                 documents: Documents::default(),
+                index: WorkspaceIndex::default(),
                 session: Mutex::new(Session::default()),
                 shutdown_requested,
             }),
@@ -114,11 +127,14 @@ impl Backend {
         let (settings, problems) = Settings::from_json(value);
         // Install first, report after: a request that follows this
         // notification must already see the new settings.
-        let (old, support) = {
+        let (old, support, index_ready) = {
             let mut session = self.session();
             let old = std::mem::replace(&mut session.settings, settings.clone());
-            (old, session.client)
+            (old, session.client, session.index_ready)
         };
+        if index_ready && old.workspace_index != settings.workspace_index {
+            self.shared.clone().start_indexing();
+        }
         if old.config != settings.config {
             for revision in self.shared.documents.set_config(settings.config.clone()) {
                 self.shared
@@ -181,6 +197,139 @@ impl Backend {
 impl Shared {
     fn session(&self) -> MutexGuard<'_, Session> {
         self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Empties the index and, if it is on and there is a workspace, fills it
+    /// again in the background.
+    fn start_indexing(self: Arc<Self>) {
+        let generation = self.index.restart();
+        let (enabled, roots, progress) = {
+            let session = self.session();
+            (
+                session.settings.workspace_index,
+                session.roots.clone(),
+                session.client.work_done_progress,
+            )
+        };
+        if enabled && !roots.is_empty() {
+            tokio::spawn(self.index_workspace(generation, roots, progress));
+        }
+    }
+
+    async fn index_workspace(
+        self: Arc<Self>,
+        generation: u64,
+        roots: Vec<PathBuf>,
+        progress: bool,
+    ) {
+        let started = Instant::now();
+        let (encoding, config) = {
+            let session = self.session();
+            (session.encoding, Arc::new(session.settings.config.clone()))
+        };
+        let mut ongoing = None;
+        if progress {
+            let token = NumberOrString::String(format!("dramatis-index-{generation}"));
+            match self.client.create_work_done_progress(token.clone()).await {
+                Ok(()) => {
+                    let begun = self
+                        .client
+                        .progress(token, "dramatis: indexing")
+                        .with_percentage(0)
+                        .begin()
+                        .await;
+                    ongoing = Some(begun);
+                }
+                Err(err) => {
+                    let message = format!("dramatis: no indexing progress: {err}");
+                    self.client.log_message(MessageType::INFO, message).await;
+                }
+            }
+        }
+        let (files, truncated) = tokio::task::spawn_blocking(move || walk(&roots))
+            .await
+            .unwrap_or_default();
+        if truncated {
+            let message = format!(
+                "dramatis: indexing only the first {} prose files of the workspace",
+                files.len()
+            );
+            self.client.log_message(MessageType::INFO, message).await;
+        }
+        let total = files.len();
+        let mut indexed = 0;
+        for (done, path) in files.into_iter().enumerate() {
+            if self.index.generation() != generation {
+                break;
+            }
+            let config = config.clone();
+            let file = path.clone();
+            let result =
+                tokio::task::spawn_blocking(move || index_file(&file, encoding, &config)).await;
+            match result {
+                Ok(Ok(file)) => {
+                    if self.index.insert(generation, path, file) {
+                        indexed += 1;
+                    }
+                }
+                Ok(Err(message)) => {
+                    let message = format!("dramatis: index: {message}");
+                    self.client.log_message(MessageType::INFO, message).await;
+                }
+                Err(err) => {
+                    let message = format!("dramatis: index: {}: {err}", path.display());
+                    self.client.log_message(MessageType::WARNING, message).await;
+                }
+            }
+            let done = done + 1;
+            if let Some(ongoing) = &ongoing {
+                if done % PROGRESS_EVERY == 0 && done < total {
+                    let percentage = u32::try_from(done * 100 / total).unwrap_or(100);
+                    ongoing
+                        .report_with_message(format!("{done}/{total} files"), percentage)
+                        .await;
+                }
+            }
+        }
+        let summary = format!(
+            "{indexed} of {total} files in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        if let Some(ongoing) = ongoing {
+            ongoing.finish_with_message(summary.clone()).await;
+        }
+        self.client
+            .log_message(MessageType::INFO, format!("dramatis: indexed {summary}"))
+            .await;
+    }
+
+    /// Re-reads one file the index already holds (so .gitignore'd files
+    /// stay out); a file that became unreadable leaves the index.
+    fn reindex_file(self: Arc<Self>, path: PathBuf) {
+        if !self.index.contains(&path) {
+            return;
+        }
+        let generation = self.index.generation();
+        let (encoding, config) = {
+            let session = self.session();
+            (session.encoding, session.settings.config.clone())
+        };
+        tokio::spawn(async move {
+            let file = path.clone();
+            let result =
+                tokio::task::spawn_blocking(move || index_file(&file, encoding, &config)).await;
+            match result {
+                Ok(Ok(file)) => {
+                    self.index.insert(generation, path, file);
+                }
+                Ok(Err(message)) => {
+                    self.index.remove(&path);
+                    let message = format!("dramatis: index: {message}");
+                    self.client.log_message(MessageType::INFO, message).await;
+                }
+                Err(_) => self.index.remove(&path),
+            }
+        });
     }
 
     /// Publishes the diagnostics of `revision` after `delay`, unless a newer
@@ -246,6 +395,7 @@ impl LanguageServer for Backend {
             let mut session = self.session();
             session.encoding = encoding;
             session.client = ClientSupport::from_capabilities(&params.capabilities);
+            session.roots = workspace_roots(&params);
         }
         if let Some(options) = &params.initialization_options {
             self.session().init_options_given = true;
@@ -275,6 +425,8 @@ impl LanguageServer for Backend {
         if pull {
             self.pull_configuration().await;
         }
+        self.session().index_ready = true;
+        self.shared.clone().start_indexing();
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -318,11 +470,28 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        if let Some(path) = root_path(&uri) {
+            // Unsaved edits are gone; the index should see the file as saved.
+            self.shared.clone().reindex_file(path);
+        }
         if self.shared.documents.close(&uri).is_some() {
             self.shared
                 .client
                 .publish_diagnostics(uri, Vec::new(), None)
                 .await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        for change in params.changes {
+            let Some(path) = root_path(&change.uri) else {
+                continue;
+            };
+            if change.typ == FileChangeType::DELETED {
+                self.shared.index.remove(&path);
+            } else {
+                self.shared.clone().reindex_file(path);
+            }
         }
     }
 
@@ -375,6 +544,24 @@ impl LanguageServer for Backend {
             .references_elsewhere(&at.text_document.uri, &name, kind, include_declaration)
             .await;
         locations.extend(elsewhere);
+        if self.session().settings.workspace_index {
+            // Open documents (the one asked about included) speak for
+            // themselves, whatever the index holds for them.
+            let mut open: HashSet<PathBuf> = self
+                .shared
+                .documents
+                .all()
+                .iter()
+                .filter_map(|r| root_path(&r.uri))
+                .collect();
+            open.extend(root_path(&at.text_document.uri));
+            locations.extend(self.shared.index.references(
+                &name,
+                kind,
+                include_declaration,
+                |path| open.contains(path),
+            ));
+        }
         Ok(Some(locations))
     }
 
@@ -493,4 +680,28 @@ impl LanguageServer for Backend {
             .await;
         Ok(serde_json::to_value(locations).ok())
     }
+}
+
+/// The local directories of the workspace: its folders, else rootUri.
+fn workspace_roots(params: &InitializeParams) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|folder| root_path(&folder.uri))
+        .collect();
+    if roots.is_empty() {
+        #[allow(deprecated)] // still what many clients send
+        roots.extend(params.root_uri.as_ref().and_then(root_path));
+    }
+    // A folder inside another would be walked twice.
+    roots.sort();
+    roots.dedup();
+    let nested: Vec<PathBuf> = roots
+        .iter()
+        .filter(|r| roots.iter().any(|o| o != *r && r.starts_with(o)))
+        .cloned()
+        .collect();
+    roots.retain(|r| !nested.contains(r));
+    roots
 }

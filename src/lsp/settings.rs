@@ -1,7 +1,7 @@
 //! Client settings: `initializationOptions` and
 //! `workspace/didChangeConfiguration`, both shaped like
 //! `{"dramatis": {"hover": true, "inlayHints": false, "codeLens": true,
-//! "severity": {"name-variant": "warning", "acronym-undefined": "off"}}}`
+//! "workspaceIndex": true, "severity": {"name-variant": "warning", "acronym-undefined": "off"}}}`
 //! (the `dramatis` wrapper is optional). Every message describes the whole
 //! configuration: a key left out means its default.
 
@@ -19,6 +19,8 @@ pub struct Settings {
     pub inlay_hints: bool,
     /// "N mentions" above each entity's introduction.
     pub code_lens: bool,
+    /// Index the workspace's closed prose files for references.
+    pub workspace_index: bool,
     /// Severities handed to the core.
     pub config: Config,
 }
@@ -29,6 +31,7 @@ impl Default for Settings {
             hover: true,
             inlay_hints: false,
             code_lens: true,
+            workspace_index: true,
             config: Config::default(),
         }
     }
@@ -54,6 +57,9 @@ impl Settings {
                 "hover" => read_bool(value, key, &mut settings.hover, &mut problems),
                 "inlayHints" => read_bool(value, key, &mut settings.inlay_hints, &mut problems),
                 "codeLens" => read_bool(value, key, &mut settings.code_lens, &mut problems),
+                "workspaceIndex" => {
+                    read_bool(value, key, &mut settings.workspace_index, &mut problems)
+                }
                 "severity" => read_severities(value, &mut settings.config, &mut problems),
                 other => problems.push(format!("{UNKNOWN_SETTING} `{other}`")),
             }
@@ -117,7 +123,9 @@ mod tests {
         );
         assert_eq!(s.config.severity(DiagnosticCode::AcronymUndefined), None);
         let (bare, _) = Settings::from_json(&json!({"inlayHints": true}));
-        assert!(bare.inlay_hints);
+        assert!(bare.inlay_hints && bare.workspace_index);
+        let (off, _) = Settings::from_json(&json!({"dramatis": {"workspaceIndex": false}}));
+        assert!(!off.workspace_index);
     }
 
     #[test]

@@ -122,6 +122,25 @@ impl Server {
         result
     }
 
+    /// Sends `initialize` with exactly `params`, then `initialized`.
+    pub fn initialize_params(&mut self, params: Value) -> Value {
+        let result = self
+            .request("initialize", params)
+            .expect("initialize succeeds");
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    /// Queued messages (notifications, and requests from the server) with
+    /// `method`, without waiting for more.
+    pub fn queued(&self, method: &str) -> Vec<Value> {
+        self.notifications
+            .iter()
+            .filter(|n| n["method"] == method)
+            .cloned()
+            .collect()
+    }
+
     fn write(&mut self, message: &Value) {
         let body = message.to_string();
         let stdin = self.stdin.as_mut().expect("stdin open");
@@ -171,7 +190,8 @@ impl Server {
         let id = message.get("id").cloned();
         match (id, message.get("method")) {
             (Some(id), Some(_)) => {
-                // workspace/configuration, */refresh: answer with nothing.
+                // workspace/configuration, */refresh,
+                // window/workDoneProgress/create: answer with nothing.
                 let method = message["method"].as_str().unwrap_or_default();
                 let result = if method == "workspace/configuration" {
                     json!([self.configuration.clone()])
