@@ -128,3 +128,67 @@ fn workspace_index_can_be_switched_off() {
     assert!(server.queued("$/progress").is_empty());
     assert!(server.shutdown().success());
 }
+
+/// The closed file's mentions in the answer, asked again until `accept`
+/// (re-indexing is in the background) or the time is up.
+fn closed_ranges_until(
+    server: &mut Server,
+    workspace: &Workspace,
+    accept: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    let deadline = std::time::Instant::now() + support::TIMEOUT;
+    let closed = workspace.uri("drafts/closed.txt");
+    let open = workspace.uri("open.md");
+    let (start, _) = occurrences(OPEN_TEXT, NAME)[1];
+    let at = position(OPEN_TEXT, start + 3, Units::Utf16);
+    loop {
+        let found = server
+            .request(
+                "textDocument/references",
+                json!({"textDocument": {"uri": open}, "position": {"line": at.0, "character": at.1},
+                       "context": {"includeDeclaration": true}}),
+            )
+            .expect("references");
+        let ranges: Vec<Value> = found
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|l| l["uri"] == closed.as_str())
+            .map(|l| l["range"].clone())
+            .collect();
+        if accept(&ranges) || std::time::Instant::now() > deadline {
+            return ranges;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn watched_file_changes_reach_the_index() {
+    let workspace = Workspace::new("ws-watch");
+    let mut server = start(&workspace, Value::Null);
+    server.notification("$/progress", progress_kind("end"));
+    let _ = references(&mut server, &workspace);
+
+    let edited = format!("A new first line.\n{CLOSED_TEXT}");
+    fs::write(workspace.root.join("drafts/closed.txt"), &edited).expect("write");
+    let closed = workspace.uri("drafts/closed.txt");
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": closed, "type": 2}]}),
+    );
+    let expected: Vec<Value> = occurrences(&edited, NAME)
+        .into_iter()
+        .map(|(s, e)| range(&edited, s, e, Units::Utf16))
+        .collect();
+    let ranges = closed_ranges_until(&mut server, &workspace, |r| r == expected.as_slice());
+    assert_eq!(ranges, expected);
+
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": closed, "type": 3}]}),
+    );
+    let ranges = closed_ranges_until(&mut server, &workspace, |r| r.is_empty());
+    assert!(ranges.is_empty(), "{ranges:?}");
+    assert!(server.shutdown().success());
+}
