@@ -111,7 +111,18 @@ fn analyze_guarded(
     config: &Config,
 ) -> Result<Arc<Analyzed>, String> {
     let text = rope.to_string();
-    let analysis = catch_unwind(AssertUnwindSafe(|| {
+    let analysis = analyze_catching_panics(&text, format, config)?;
+    Ok(Arc::new(Analyzed { text, analysis }))
+}
+
+/// `analyze` with a panic turned into an error message: one bad document
+/// costs one error, never the server.
+pub fn analyze_catching_panics(
+    text: &str,
+    format: TextFormat,
+    config: &Config,
+) -> Result<Analysis, String> {
+    catch_unwind(AssertUnwindSafe(|| {
         if let Some(marker) = std::env::var_os(PANIC_TRIGGER_VAR) {
             let marker = marker.to_string_lossy();
             if !marker.is_empty() && text.contains(marker.as_ref()) {
@@ -119,15 +130,14 @@ fn analyze_guarded(
             }
         }
         crate::analyze(
-            &text,
+            text,
             format,
             config,
             Knowledge::builtin(),
             crate::configured_recognizer(),
         )
     }))
-    .map_err(|payload| format!("analysis panicked: {}", panic_message(payload.as_ref())))?;
-    Ok(Arc::new(Analyzed { text, analysis }))
+    .map_err(|payload| format!("analysis panicked: {}", panic_message(payload.as_ref())))
 }
 
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

@@ -13,10 +13,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Location, Range, Uri};
 
-use super::documents::panic_message;
 use super::position::{offset_to_position, Encoding};
 use crate::text::fold_key;
-use crate::{Config, EntityKind, Knowledge, TextFormat};
+use crate::{Config, EntityKind, TextFormat};
 
 /// Beyond this many files the walk stops: a huge tree is more likely a
 /// checkout of something else than the user's manuscript.
@@ -181,21 +180,8 @@ pub fn index_file(path: &Path, encoding: Encoding, config: &Config) -> Result<In
     let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: skipped, not UTF-8"))?;
     let uri = Uri::from_file_path(path).ok_or_else(|| format!("{shown}: no file URI"))?;
     let format = TextFormat::from_path(uri.as_str());
-    let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::analyze(
-            &text,
-            format,
-            config,
-            Knowledge::builtin(),
-            crate::configured_recognizer(),
-        )
-    }))
-    .map_err(|payload| {
-        format!(
-            "{shown}: analysis panicked: {}",
-            panic_message(payload.as_ref())
-        )
-    })?;
+    let analysis = super::documents::analyze_catching_panics(&text, format, config)
+        .map_err(|e| format!("{shown}: {e}"))?;
     let rope = Rope::from_str(&text);
     let range = |span: crate::Span| {
         Range::new(
