@@ -6,7 +6,7 @@ mod markdown;
 mod span;
 mod tokenize;
 
-pub use fold::{fold, fold_key, strip_diacritics};
+pub use fold::{fold, fold_key};
 pub use markdown::prose_mask;
 pub use span::{ByteOffset, Span};
 pub use tokenize::{tokenize, Document, Sentence, Token, TokenShape};

@@ -58,9 +58,6 @@ impl Span {
     pub fn touches(self, offset: ByteOffset) -> bool {
         self.start <= offset && offset <= self.end
     }
-    pub fn overlaps(self, other: Span) -> bool {
-        self.start < other.end && other.start < self.end
-    }
     pub fn cover(self, other: Span) -> Span {
         Span {
             start: self.start.min(other.start),

@@ -56,9 +56,6 @@ impl<'a> Document<'a> {
             .get(index)
             .map_or("", |t| t.span.text(self.text))
     }
-    pub fn sentence_tokens(&self, sentence: &Sentence) -> &[Token] {
-        &self.tokens[sentence.tokens.clone()]
-    }
     /// Index of the first token whose span ends after `offset`.
     pub fn token_at_or_after(&self, offset: usize) -> usize {
         self.tokens
