@@ -52,11 +52,15 @@ pub fn add_lexicon_groups(
             continue;
         }
         let word = doc.token_text(index);
-        let flags = knowledge.word_flags(word);
+        // Shape first: most tokens are ruled out without a lexicon lookup.
         let is_group = match token.shape {
-            TokenShape::Capitalized => flags.intersects(LexFlags::DEMONYM | LexFlags::GROUP),
+            TokenShape::Capitalized => knowledge
+                .word_flags(word)
+                .intersects(LexFlags::DEMONYM | LexFlags::GROUP),
             // Lower case only for collectives written that way, in the plural.
-            TokenShape::Lower => flags.contains(LexFlags::GROUP) && word.ends_with('s'),
+            TokenShape::Lower => {
+                word.ends_with('s') && knowledge.word_flags(word).contains(LexFlags::GROUP)
+            }
             _ => false,
         };
         if is_group {

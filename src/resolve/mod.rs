@@ -522,7 +522,7 @@ fn make_entity(
     // spelled the way the document mostly spells it.
     let longest = members
         .iter()
-        .map(|&i| words_of(doc, &items[i].tokens).len())
+        .map(|&i| items[i].words.len())
         .max()
         .unwrap_or(0);
     let full: Vec<usize> = members
@@ -530,7 +530,7 @@ fn make_entity(
         .copied()
         .filter(|&i| match &cluster.expansion {
             Some(_) => items[i].form == MentionForm::Expansion,
-            None => words_of(doc, &items[i].tokens).len() == longest,
+            None => items[i].words.len() == longest,
         })
         .collect();
     let full = if full.is_empty() {
