@@ -57,3 +57,20 @@ pub fn default_recognizer() -> &'static dyn Recognizer {
         None => &RULES,
     }
 }
+
+/// The recognizer the edges (server, CLI) use: the trained model, or the
+/// rules when the environment says `DRAMATIS_RECOGNIZER=rules` — a lighter
+/// option for slow machines and a baseline for `eval`. Read once; only the
+/// edges call this, the core never reads the environment.
+pub fn configured_recognizer() -> &'static dyn Recognizer {
+    static RULES: recognize::rules::RuleRecognizer = recognize::rules::RuleRecognizer;
+    static USE_RULES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let rules = *USE_RULES.get_or_init(|| {
+        std::env::var("DRAMATIS_RECOGNIZER").is_ok_and(|v| v.eq_ignore_ascii_case("rules"))
+    });
+    if rules {
+        &RULES
+    } else {
+        default_recognizer()
+    }
+}

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::files::{collect, Input};
 use crate::analysis::{Analysis, Severity};
 use crate::text::TextFormat;
-use crate::{analyze, default_recognizer, Config, Knowledge};
+use crate::{analyze, configured_recognizer, Config, Knowledge};
 
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
 pub enum CheckFormat {
@@ -62,7 +62,7 @@ fn analyze_input(path: &str, text: &str) -> Analysis {
         TextFormat::from_path(path),
         &Config::default(),
         Knowledge::builtin(),
-        default_recognizer(),
+        configured_recognizer(),
     )
 }
 

@@ -19,7 +19,7 @@ use crate::analysis::{EntityId, EntityKind, Mention, MentionForm, MentionId};
 use crate::corpus::{self, GoldDoc, Recase};
 use crate::recognize::model::ModelRecognizer;
 use crate::text::{Span, TextFormat};
-use crate::{analyze, default_recognizer, Analysis, Config, Knowledge, Recognizer};
+use crate::{analyze, configured_recognizer, Analysis, Config, Knowledge, Recognizer};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -342,7 +342,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             // Load the embedded model before the clock starts, and say how
             // long that took (it happens once per process).
             let started = Instant::now();
-            let recognizer = default_recognizer();
+            let recognizer = configured_recognizer();
             if args.format == Format::Text {
                 println!(
                     "model loaded in {:.1} ms",

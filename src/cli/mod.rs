@@ -57,9 +57,20 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // A closed pipe (`dramatis annotate … | head`) is the reader's
+        // choice, not an error to report.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

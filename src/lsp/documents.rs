@@ -11,15 +11,14 @@ use std::collections::HashMap;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use ropey::Rope;
 use tokio::sync::{OnceCell, Semaphore};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::position::{position_to_char, Encoding};
-use crate::recognize::rules::RuleRecognizer;
-use crate::{Analysis, Config, Knowledge, Recognizer, TextFormat};
+use crate::{Analysis, Config, Knowledge, TextFormat};
 
 /// One version of one document, with its analysis computed at most once.
 pub struct Revision {
@@ -119,28 +118,16 @@ fn analyze_guarded(
                 panic!("panic trigger found in the document");
             }
         }
-        crate::analyze(&text, format, config, Knowledge::builtin(), recognizer())
+        crate::analyze(
+            &text,
+            format,
+            config,
+            Knowledge::builtin(),
+            crate::configured_recognizer(),
+        )
     }))
     .map_err(|payload| format!("analysis panicked: {}", panic_message(payload.as_ref())))?;
     Ok(Arc::new(Analyzed { text, analysis }))
-}
-
-/// `DRAMATIS_RECOGNIZER=rules` swaps the trained model for the rule
-/// recognizer: deterministic output for the end-to-end tests of the server's
-/// mechanics, and a lighter option for slow machines.
-const RECOGNIZER_VAR: &str = "DRAMATIS_RECOGNIZER";
-
-pub fn recognizer() -> &'static dyn Recognizer {
-    static RULES: RuleRecognizer = RuleRecognizer;
-    static CHOICE: OnceLock<bool> = OnceLock::new();
-    let rules = *CHOICE.get_or_init(|| {
-        std::env::var(RECOGNIZER_VAR).is_ok_and(|v| v.eq_ignore_ascii_case("rules"))
-    });
-    if rules {
-        &RULES
-    } else {
-        crate::default_recognizer()
-    }
 }
 
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

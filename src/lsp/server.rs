@@ -266,7 +266,7 @@ impl LanguageServer for Backend {
         // keystroke.
         tokio::task::spawn_blocking(|| {
             crate::Knowledge::builtin();
-            super::documents::recognizer();
+            crate::configured_recognizer();
         });
         let pull = {
             let session = self.session();

@@ -234,9 +234,20 @@ fn vote_kinds(doc: &Document<'_>, named: &mut [Named], keys: &[String], knowledg
         .collect();
     for (n, key) in named.iter_mut().zip(keys) {
         if let Some(&kind) = winners.get(key.as_str()) {
-            n.kind = kind;
+            if !in_dateline(doc, n.tokens.start) {
+                n.kind = kind;
+            }
         }
     }
+}
+
+/// Datelines and headlines ("TORONTO 1996-08-30", "BAMAKO, Mali"): short
+/// lines where a city is a place even if a club of that name plays below.
+fn in_dateline(doc: &Document<'_>, token: usize) -> bool {
+    doc.tokens
+        .get(token)
+        .and_then(|t| doc.sentences.get(t.sentence as usize))
+        .is_some_and(|s| s.tokens.len() <= 6)
 }
 
 /// Pairs acronyms with their long forms: both join one cluster.

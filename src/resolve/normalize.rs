@@ -118,10 +118,16 @@ fn is_adjective_use(doc: &Document<'_>, end: usize) -> bool {
         && !AFTER_GROUP_NOUN.contains(&next)
 }
 
-/// Entirely lower case ("of", "etc."), unlike particles glued to a name
-/// ("al-Akhdar").
-fn is_lower_word(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_lowercase) && !word.chars().any(char::is_uppercase)
+/// Words that end a span only by mistake ("University Library of", "BBC
+/// etc."). A closed list, not "any lower-case word": in all-lower-case text
+/// every name is lower case.
+const TRAILING_FUNCTION_WORDS: &[&str] = &[
+    "of", "for", "the", "and", "or", "in", "on", "at", "to", "by", "with", "from", "etc.", "etc",
+];
+
+/// The span's last token is a ")" whose "(" is inside the span ("Mladost (L)").
+fn closes_bracket(doc: &Document<'_>, start: usize, end: usize) -> bool {
+    doc.token_text(end - 1) == ")" && (start..end - 1).any(|i| doc.token_text(i) == "(")
 }
 
 fn is_name_word(word: &str) -> bool {
@@ -145,8 +151,8 @@ pub fn normalize(
         // name, like "Jr.", are capitalized and kept).
         while end > start + 1
             && (is_possessive(doc.token_text(end - 1))
-                || !is_name_word(doc.token_text(end - 1))
-                || is_lower_word(doc.token_text(end - 1)))
+                || (!is_name_word(doc.token_text(end - 1)) && !closes_bracket(doc, start, end))
+                || TRAILING_FUNCTION_WORDS.contains(&doc.token_text(end - 1)))
         {
             end -= 1;
         }
