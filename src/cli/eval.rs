@@ -325,15 +325,19 @@ fn json(path: &str, casing: &str, recognizer_only: bool, report: &Report) -> ser
 }
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
-    let loaded;
-    let recognizer: &dyn Recognizer = match &args.model {
+    let loaded = match &args.model {
         Some(path) => {
             let bytes =
                 std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            loaded = ModelRecognizer::from_bytes(&bytes)
-                .with_context(|| format!("loading {}", path.display()))?;
-            &loaded
+            Some(
+                ModelRecognizer::from_bytes(&bytes)
+                    .with_context(|| format!("loading {}", path.display()))?,
+            )
         }
+        None => None,
+    };
+    let recognizer: &dyn Recognizer = match &loaded {
+        Some(model) => model,
         None => {
             // Load the embedded model before the clock starts, and say how
             // long that took (it happens once per process).
@@ -348,6 +352,18 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             recognizer
         }
     };
+    let model_in_use = match &loaded {
+        Some(model) => Some(model),
+        None => ModelRecognizer::builtin(),
+    };
+    match model_in_use {
+        Some(model) if !model.matches_gazetteer() => eprintln!(
+            "warning: the model was trained on a different gazetteer than data/gazetteer/; \
+             retrain it with scripts/train-model.sh"
+        ),
+        None => eprintln!("warning: no usable model; scoring the rule recognizer"),
+        _ => {}
+    }
     let (recase, casing) = match (args.upper, args.lower) {
         (true, _) => (Some(Recase::Upper), " (upper-cased)"),
         (_, true) => (Some(Recase::Lower), " (lower-cased)"),

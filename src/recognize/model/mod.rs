@@ -279,9 +279,38 @@ impl Tagger<'_> {
     }
 }
 
+/// A fingerprint of the built-in gazetteer text. Lexicon flags are
+/// features, so a model trained on other lists silently loses accuracy:
+/// the fingerprint in the model file lets `eval` and the quality gate say
+/// "retrain".
+pub fn gazetteer_fingerprint() -> u32 {
+    let s = crate::knowledge::Sources::builtin();
+    let mut h = 0x6761_7a65u64;
+    for text in [
+        s.places,
+        s.demonyms,
+        s.groups,
+        s.organizations,
+        s.titles,
+        s.given_names,
+        s.surnames,
+        s.org_suffixes,
+        s.common_words,
+    ] {
+        for chunk in text.as_bytes().chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        h = (h.rotate_left(5) ^ text.len() as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    (h >> 32) as u32 ^ h as u32
+}
+
 /// The trained recognizer, loaded from model bytes.
 pub struct ModelRecognizer {
     bits: u32,
+    gazetteer: u32,
     weights: Vec<i16>,
     trans1: Vec<f32>,
     trans2: Vec<f32>,
@@ -311,7 +340,7 @@ impl ModelRecognizer {
             let at = 8 + 4 * k;
             u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
         };
-        let (version, bits, num_tags) = (word(0), word(1), word(2));
+        let (version, bits, num_tags, gazetteer) = (word(0), word(1), word(2), word(3));
         if version != FEATURE_VERSION {
             return Err(ModelError::Version {
                 found: version,
@@ -335,10 +364,17 @@ impl ModelRecognizer {
         let weights: Vec<i16> = values.collect();
         Ok(ModelRecognizer {
             bits,
+            gazetteer,
             weights,
             trans1,
             trans2,
         })
+    }
+
+    /// Whether the model was trained on the gazetteer compiled into this
+    /// binary (if not, retrain with `scripts/train-model.sh`).
+    pub fn matches_gazetteer(&self) -> bool {
+        self.gazetteer == gazetteer_fingerprint()
     }
 
     fn tagger(&self) -> Tagger<'_> {
@@ -364,7 +400,12 @@ pub(crate) fn encode_model(bits: u32, weights: &[f32], trans1: &[f32], trans2: &
     let scale = if max > 0.0 { 32767.0 / max } else { 1.0 };
     let mut out = Vec::with_capacity(HEADER_LEN + 2 * (weights.len() + 2 * TRANS_LEN));
     out.extend_from_slice(MAGIC);
-    for word in [FEATURE_VERSION, bits, NUM_TAGS as u32, 0] {
+    for word in [
+        FEATURE_VERSION,
+        bits,
+        NUM_TAGS as u32,
+        gazetteer_fingerprint(),
+    ] {
         out.extend_from_slice(&word.to_le_bytes());
     }
     for &x in trans1.iter().chain(trans2).chain(weights) {
@@ -486,6 +527,7 @@ mod tests {
         let bytes = encode_model(bits, &weights, &trans, &trans);
         let model = ModelRecognizer::from_bytes(&bytes).expect("valid model");
         assert_eq!(model.weights.len(), weights.len());
+        assert!(model.matches_gazetteer());
         assert!(ModelRecognizer::from_bytes(&bytes[..bytes.len() - 2]).is_err());
         // A degenerate model must still produce well-formed output.
         let text = "Amadou Touré visited Bamako.";
