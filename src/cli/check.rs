@@ -2,7 +2,9 @@
 //! (the fixed JSON contract other tools rely on).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
@@ -10,7 +12,8 @@ use serde_json::{json, Value};
 use super::files::{collect, Input};
 use crate::analysis::{Analysis, Severity};
 use crate::text::TextFormat;
-use crate::{analyze, configured_recognizer, Config, Knowledge};
+use crate::recognize::model::ModelRecognizer;
+use crate::{analyze, configured_recognizer, Config, Knowledge, Recognizer};
 
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
 pub enum CheckFormat {
@@ -44,6 +47,9 @@ pub struct CheckArgs {
     /// Exit with 1 when a diagnostic at or above this severity exists.
     #[arg(long, value_enum, default_value = "warning")]
     deny: DenyLevel,
+    /// Use this model file (from `dramatis train`) instead of the embedded one.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -54,16 +60,36 @@ pub struct AnnotateArgs {
     /// `jsonl`: one object per line; `json`: one array.
     #[arg(long, value_enum, default_value = "jsonl")]
     format: AnnotateFormat,
+    /// Use this model file (from `dramatis train`) instead of the embedded one.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
 }
 
-fn analyze_input(path: &str, text: &str) -> Analysis {
+fn analyze_input(path: &str, text: &str, recognizer: &dyn Recognizer) -> Analysis {
     analyze(
         text,
         TextFormat::from_path(path),
         &Config::default(),
         Knowledge::builtin(),
-        configured_recognizer(),
+        recognizer,
     )
+}
+
+/// The model named on the command line, else the configured one. A model
+/// file that cannot be read or parsed is an error, not a silent fallback.
+/// Loaded once per process, so it is leaked to live as long as the
+/// embedded one.
+pub(crate) fn recognizer_for(model: Option<&Path>) -> anyhow::Result<&'static dyn Recognizer> {
+    match model {
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let model = ModelRecognizer::from_bytes(&bytes)
+                .with_context(|| format!("loading {}", path.display()))?;
+            Ok(Box::leak(Box::new(model)))
+        }
+        None => Ok(configured_recognizer()),
+    }
 }
 
 fn report_unreadable(input: &Input) -> bool {
@@ -75,6 +101,7 @@ fn report_unreadable(input: &Input) -> bool {
 }
 
 pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let recognizer = recognizer_for(args.model.as_deref())?;
     let inputs = collect(&args.paths);
     let threshold = match args.deny {
         DenyLevel::Hint => Some(Severity::Hint),
@@ -95,7 +122,7 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         }
         let Ok(text) = &input.text else { continue };
         files += 1;
-        let analysis = analyze_input(&input.path, text);
+        let analysis = analyze_input(&input.path, text, recognizer);
         let lines = LineIndex::new(text);
         for d in &analysis.diagnostics {
             counts[d.severity as usize] += 1;
@@ -291,6 +318,7 @@ pub fn annotation_json(path: &str, text: &str, analysis: &Analysis) -> Value {
 }
 
 pub fn run_annotate(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
+    let recognizer = recognizer_for(args.model.as_deref())?;
     let inputs = collect(&args.paths);
     let mut stdout = std::io::stdout().lock();
     let mut io_errors = false;
@@ -301,7 +329,7 @@ pub fn run_annotate(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
             continue;
         }
         let Ok(text) = &input.text else { continue };
-        let value = annotation_json(&input.path, text, &analyze_input(&input.path, text));
+        let value = annotation_json(&input.path, text, &analyze_input(&input.path, text, recognizer));
         match args.format {
             AnnotateFormat::Jsonl => writeln!(stdout, "{value}")?,
             AnnotateFormat::Json => all.push(value),

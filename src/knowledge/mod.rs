@@ -5,6 +5,8 @@
 //! Everything is keyed on `text::fold` (NFC + lower case) so lookups ignore
 //! case and Unicode normalization; callers keep original spans.
 
+pub mod clusters;
+
 use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -81,6 +83,10 @@ pub struct Entry {
     pub expansion: Option<String>,
     /// Which flags a single word of this entry gets.
     pub flags: LexFlags,
+    /// Whether a reader would know the name without context: a country,
+    /// region or continent, a city of 100,000 or more, or a place from the
+    /// hand-written list (picked because news names it).
+    pub prominent: bool,
 }
 
 /// How a one-word name must be written to count as that name. Names that
@@ -229,7 +235,14 @@ impl Knowledge {
                 ("country", _) => "country".to_string(),
                 (_, c) => format!("{kind} in {c}"),
             };
+            let population: u64 = row.get(3).and_then(|p| p.parse().ok()).unwrap_or(0);
+            let prominent = flag != LexFlags::CITY || population == 0 || population >= 100_000;
             k.add_entry(name, EntityKind::Place, description, None, flag);
+            if prominent {
+                if let Some(entry) = k.entries.get_mut(&fold_fast(name)) {
+                    entry.prominent |= entry.kind == EntityKind::Place;
+                }
+            }
         }
         for row in rows(sources.demonyms) {
             let country = row.get(1).copied().unwrap_or("");
@@ -334,6 +347,7 @@ impl Knowledge {
             description,
             expansion,
             flags,
+            prominent: false,
         });
     }
 

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::analysis::{Analysis, Entity, EntityId, EntityKind, Mention, MentionForm, MentionId};
-use crate::knowledge::Knowledge;
+use crate::knowledge::{Knowledge, LexFlags};
 use crate::recognize::Candidate;
 use crate::text::{fold_key, Document, Span, TokenShape};
 use acronym::{find_definitions, is_acronym, AcronymDefinition};
@@ -134,6 +134,7 @@ fn apply_acronym_definitions(
     let mut removed = vec![false; named.len()];
     let mut added: Vec<Named> = Vec::with_capacity(definitions.len() * 2);
     let mut acronyms: FxHashMap<String, EntityKind> = FxHashMap::default();
+    let mut terms: Vec<String> = Vec::new();
     for def in definitions {
         let low = def.long.start.min(def.short.start);
         let high = def.long.end.max(def.short.end);
@@ -143,6 +144,7 @@ fn apply_acronym_definitions(
         // West Africa") say nothing about it. Spelled-out acronyms are
         // mostly organizations.
         let mut exact = None;
+        let mut long_seen = false;
         for (index, n) in named.iter().enumerate().skip(first) {
             if n.tokens.start >= high {
                 break;
@@ -150,14 +152,20 @@ fn apply_acronym_definitions(
             if n.tokens == def.long {
                 exact = Some(n.kind);
             }
+            long_seen |= n.tokens.start < def.long.end && def.long.start < n.tokens.end;
             removed[index] = true;
         }
         let long_text = doc.tokens_span(def.long.start, def.long.end).text(doc.text);
-        let kind = knowledge
-            .lookup(long_text)
-            .map(|e| e.kind)
-            .or(exact)
-            .unwrap_or(EntityKind::Organization);
+        let known = knowledge.lookup(long_text).map(|e| e.kind);
+        if known.is_none() && !long_seen {
+            // Nothing in the long form looked like a name to the recognizer
+            // or the knowledge base: a spelled-out term ("Geographic
+            // Information Systems (GIS)", "interquartile range (IQR)"), and
+            // so is its short form wherever it appears.
+            terms.push(fold_key(doc.token_text(def.short.start)));
+            continue;
+        }
+        let kind = known.or(exact).unwrap_or(EntityKind::Organization);
         for tokens in [def.long.clone(), def.short.clone()] {
             added.push(Named {
                 tokens,
@@ -169,6 +177,14 @@ fn apply_acronym_definitions(
     }
     let mut keep = removed.iter().map(|r| !r);
     named.retain(|_| keep.next().unwrap_or(true));
+    terms.retain(|t| !acronyms.contains_key(t));
+    if !terms.is_empty() {
+        named.retain(|n| {
+            n.tokens.len() != 1
+                || n.tokens.start >= doc.tokens.len()
+                || !terms.contains(&fold_key(doc.token_text(n.tokens.start)))
+        });
+    }
     named.extend(added);
     // Bare uses of a defined acronym that the recognizer missed.
     let mut covered = vec![false; doc.tokens.len()];
@@ -232,10 +248,28 @@ fn vote_kinds(doc: &Document<'_>, named: &mut [Named], keys: &[String], knowledg
         });
         kinds.push(n.kind);
     }
-    let winners: FxHashMap<&str, EntityKind> = votes
+    let mut winners: FxHashMap<&str, EntityKind> = votes
         .into_iter()
         .filter_map(|(key, kinds)| Some((key, most_common(kinds.into_iter())?)))
         .collect();
+    // A well-known place that is nobody's given name or surname is not a person,
+    // however the model read its first mention ("Athens (Greek: Αθήνα)").
+    // Organizations stay: a country's team or government is one.
+    for (n, key) in named.iter().zip(keys) {
+        if n.tokens.len() != 1 || winners.get(key.as_str()) != Some(&EntityKind::Person) {
+            continue;
+        }
+        let word = doc.token_text(n.tokens.start);
+        let place = knowledge
+            .lookup(word)
+            .is_some_and(|e| e.kind == EntityKind::Place && e.prominent);
+        let personal = knowledge
+            .word_flags(word)
+            .intersects(LexFlags::GIVEN_NAME | LexFlags::SURNAME);
+        if place && !personal {
+            winners.insert(key.as_str(), EntityKind::Place);
+        }
+    }
     for (n, key) in named.iter_mut().zip(keys) {
         if let Some(&kind) = winners.get(key.as_str()) {
             if !in_dateline(doc, n.tokens.start) {

@@ -21,6 +21,14 @@ pub struct Named {
 
 const DETERMINERS: &[&str] = &["the", "a", "an", "this", "that", "these", "those"];
 
+/// "St. Jerome", "Saint Teresa": part of the name as it is known, not a
+/// title to move into the role.
+const SAINTS: &[&str] = &["saint", "st.", "st", "ste.", "sainte", "san", "santa"];
+
+/// "Richard Bissen Jr.", "John Smith Sr.": the end of the name, although
+/// "Sr." also abbreviates Sister.
+const GENERATIONAL: &[&str] = &["jr.", "jr", "sr.", "sr"];
+
 /// Lower-case words that may stand inside a title phrase ("former interim
 /// President", "Defence Minister", "junta leader").
 const ROLE_MODIFIERS: &[&str] = &[
@@ -165,6 +173,9 @@ pub fn normalize(
             while end > start + 1 {
                 let word = doc.token_text(end - 1);
                 let flags = knowledge.word_flags(word);
+                if GENERATIONAL.contains(&word.to_lowercase().as_str()) {
+                    break;
+                }
                 if flags.contains(LexFlags::TITLE)
                     || ROLE_MODIFIERS.contains(&word.to_lowercase().as_str())
                 {
@@ -197,6 +208,9 @@ pub fn normalize(
             let mut saw_title = false;
             while end - cut > 1 {
                 let flags = knowledge.word_flags(doc.token_text(cut));
+                if SAINTS.contains(&doc.token_text(cut).to_lowercase().as_str()) {
+                    break;
+                }
                 if flags.contains(LexFlags::TITLE) {
                     saw_title = true;
                 } else if !flags.contains(LexFlags::DEMONYM)
@@ -208,6 +222,15 @@ pub fn normalize(
             }
             if saw_title && doc.tokens[cut].shape == TokenShape::Capitalized {
                 start = cut;
+            }
+            // The model learned from news, which names few saints: take in
+            // a "St." it left out.
+            if start > 0
+                && doc.tokens[start - 1].shape == TokenShape::Capitalized
+                && SAINTS.contains(&doc.token_text(start - 1).to_lowercase().as_str())
+                && out.last().is_none_or(|prev| prev.tokens.end < start)
+            {
+                start -= 1;
             }
         }
         if let Some(role) = title_before(doc, start, knowledge) {

@@ -9,12 +9,13 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 
 use super::tags::{coarse, decode, NUM_TYPES};
+use crate::knowledge::clusters::{prefix, WordClusters};
 use crate::knowledge::Knowledge;
 use crate::text::Document;
 
 /// Bumped whenever templates change, so an old model file is rejected
 /// instead of silently scoring garbage.
-pub(crate) const FEATURE_VERSION: u32 = 2;
+pub(crate) const FEATURE_VERSION: u32 = 3;
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
@@ -58,6 +59,11 @@ pub(crate) struct TokenInfo {
     pub suffix: [u64; 4],
     pub flags: u16,
     pub casing: Casing,
+    /// Brown cluster of the word as written (an ALL-CAPS word falls back to
+    /// its title-case form: headlines), 0 when unknown.
+    pub cluster: u32,
+    /// Brown cluster of the lower-cased word, for lower-case text.
+    pub cluster_lower: u32,
 }
 
 /// Sentence casing: headlines in capitals or title case, and all-lower-case
@@ -164,7 +170,30 @@ fn summarize(word: &str, flags: u16, chars: &mut Vec<char>) -> TokenInfo {
         suffix,
         flags,
         casing,
+        cluster: 0,
+        cluster_lower: 0,
     }
+}
+
+/// Looks up both clusters of a token (see `TokenInfo`); `lower` is its
+/// lower-cased form, `buf` scratch space.
+fn clusters_of(word: &str, casing: Casing, lower: &str, buf: &mut String, clusters: &WordClusters<'_>) -> (u32, u32) {
+    let mut exact = clusters.get(word);
+    if exact == 0 && casing == Casing::Upper && word.len() > 1 {
+        buf.clear();
+        let mut chars = lower.chars();
+        if let Some(first) = chars.next() {
+            buf.extend(first.to_uppercase());
+            buf.push_str(chars.as_str());
+            exact = clusters.get(buf);
+        }
+    }
+    let lower_cluster = if lower == word {
+        exact
+    } else {
+        clusters.get(lower)
+    };
+    (exact, lower_cluster)
 }
 
 fn sentence_casing(tokens: &[TokenInfo]) -> SentenceCasing {
@@ -191,6 +220,9 @@ fn sentence_casing(tokens: &[TokenInfo]) -> SentenceCasing {
 /// Summarises a tokenized document.
 pub(crate) fn prepare(doc: &Document<'_>, knowledge: &Knowledge) -> PreparedDoc {
     let mut chars = Vec::with_capacity(32);
+    let mut lower = String::with_capacity(32);
+    let mut buf = String::with_capacity(32);
+    let clusters = WordClusters::builtin();
     let mut words: Vec<&str> = Vec::new();
     let mut out = PreparedDoc {
         tokens: Vec::with_capacity(doc.tokens.len()),
@@ -208,7 +240,12 @@ pub(crate) fn prepare(doc: &Document<'_>, knowledge: &Knowledge) -> PreparedDoc 
         let flags = knowledge.token_flags(&words);
         let start = out.tokens.len();
         for (word, f) in words.iter().zip(flags) {
-            out.tokens.push(summarize(word, f.0, &mut chars));
+            let mut info = summarize(word, f.0, &mut chars);
+            lower.clear();
+            lower.extend(chars.iter());
+            (info.cluster, info.cluster_lower) =
+                clusters_of(word, info.casing, &lower, &mut buf, clusters);
+            out.tokens.push(info);
         }
         let end = out.tokens.len();
         out.sentence_casing
@@ -408,6 +445,23 @@ impl Extractor {
         push(34, step(doc_case, casing));
         push(35, step(step(casing_at(-1), casing), casing_at(1)));
         push(36, step(flags_at(-1), casing));
+        // Brown clusters: path prefixes from coarse to fine (Ratinov & Roth).
+        let cluster_at = |offset: isize| at(offset).map_or(0u64, |t| u64::from(prefix(t.cluster, 6)));
+        if t.cluster == 0 {
+            push(37, 0);
+        } else {
+            for (k, bits) in [4u32, 6, 10, 20].into_iter().enumerate() {
+                push(38 + k as u64, u64::from(prefix(t.cluster, bits)));
+            }
+            push(42, step(u64::from(prefix(t.cluster, 10)), casing));
+        }
+        if t.cluster_lower != 0 && t.cluster_lower != t.cluster {
+            push(43, u64::from(prefix(t.cluster_lower, 6)));
+            push(44, u64::from(prefix(t.cluster_lower, 10)));
+        }
+        push(45, cluster_at(-1));
+        push(46, cluster_at(1));
+        push(47, step(cluster_at(-1), u64::from(prefix(t.cluster, 6))));
 
         if let Some(s2) = stage2 {
             let tag_at = |offset: isize| {

@@ -296,6 +296,7 @@ pub fn gazetteer_fingerprint() -> u32 {
         s.surnames,
         s.org_suffixes,
         s.common_words,
+        crate::knowledge::clusters::BUILTIN,
     ] {
         for chunk in text.as_bytes().chunks(8) {
             let mut word = [0u8; 8];
