@@ -14,5 +14,6 @@ BIN="${CARGO_TARGET_DIR:-target}/release/dramatis"
     --dev-conll "$DATA/conll2003/eng.testa" \
     --dev-standoff "$DATA/gum/dev" \
     --epochs 10 --seed 1 --bits 19 --augment 0.2 \
+    --standoff-weight 3 --misc-unannotated --ensemble 3 \
     --out "$OUT"
 sha256sum "$OUT"

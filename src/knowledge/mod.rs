@@ -35,8 +35,10 @@ impl LexFlags {
     /// Part of a multi-word gazetteer phrase (set by `phrase_flags`).
     pub const IN_PHRASE: LexFlags = LexFlags(1 << 12);
     pub const PHRASE_START: LexFlags = LexFlags(1 << 13);
+    /// A word naming a sort of place ("Harbour", "Praia", "Serra").
+    pub const PLACE_WORD: LexFlags = LexFlags(1 << 14);
 
-    pub const NAMES: [(LexFlags, &'static str); 14] = [
+    pub const NAMES: [(LexFlags, &'static str); 15] = [
         (LexFlags::COUNTRY, "country"),
         (LexFlags::CITY, "city"),
         (LexFlags::REGION, "region"),
@@ -51,6 +53,7 @@ impl LexFlags {
         (LexFlags::COMMON_WORD, "common"),
         (LexFlags::IN_PHRASE, "inphrase"),
         (LexFlags::PHRASE_START, "phrasestart"),
+        (LexFlags::PLACE_WORD, "placeword"),
     ];
 
     pub fn contains(self, other: LexFlags) -> bool {
@@ -154,6 +157,8 @@ pub struct Knowledge {
     common: FxHashSet<String>,
     /// Longest entry, in words, to bound phrase matching.
     max_phrase_words: usize,
+    /// Position of each surname in the list, most frequent first.
+    surname_ranks: FxHashMap<String, u32>,
     /// Every proper word-prefix of a multi-word key ("new", "new york"):
     /// phrase matching stops as soon as no longer entry can follow.
     phrase_prefixes: FxHashSet<String>,
@@ -169,6 +174,7 @@ pub struct Sources<'a> {
     pub given_names: &'a str,
     pub surnames: &'a str,
     pub org_suffixes: &'a str,
+    pub place_words: &'a str,
     pub common_words: &'a str,
 }
 
@@ -183,6 +189,7 @@ impl Sources<'static> {
             given_names: include_str!("../../data/gazetteer/given_names.txt"),
             surnames: include_str!("../../data/gazetteer/surnames.txt"),
             org_suffixes: include_str!("../../data/gazetteer/org_suffixes.txt"),
+            place_words: include_str!("../../data/gazetteer/place_words.txt"),
             common_words: include_str!("../../data/gazetteer/common_words.txt"),
         }
     }
@@ -296,11 +303,16 @@ impl Knowledge {
             (sources.given_names, LexFlags::GIVEN_NAME),
             (sources.surnames, LexFlags::SURNAME),
             (sources.org_suffixes, LexFlags::ORG_SUFFIX),
+            (sources.place_words, LexFlags::PLACE_WORD),
             (sources.common_words, LexFlags::COMMON_WORD),
         ] {
             for row in rows(list) {
                 k.words.entry(fold_fast(row[0])).or_default().insert(flag);
             }
+        }
+        for (rank, row) in rows(sources.surnames).enumerate() {
+            let rank = u32::try_from(rank).unwrap_or(u32::MAX);
+            k.surname_ranks.entry(fold_fast(row[0])).or_insert(rank);
         }
         k.common = FxHashSet::default();
         k
@@ -349,6 +361,14 @@ impl Knowledge {
             flags,
             prominent: false,
         });
+    }
+
+    /// Whether `word` is among the `top` most frequent surnames ("Park" is,
+    /// "Harbour" is not among the first few thousand).
+    pub fn is_common_surname(&self, word: &str, top: u32) -> bool {
+        self.surname_ranks
+            .get(&fold_fast(word))
+            .is_some_and(|&rank| rank < top)
     }
 
     /// Flags of one word, case-insensitively.
@@ -481,6 +501,7 @@ mod tests {
             given_names: "Amadou\n",
             surnames: "Traore\n",
             org_suffixes: "Council\n",
+            place_words: "River\n",
             common_words: "the\nmet\n",
         })
     }

@@ -256,7 +256,20 @@ fn vote_kinds(doc: &Document<'_>, named: &mut [Named], keys: &[String], knowledg
     // however the model read its first mention ("Athens (Greek: Αθήνα)").
     // Organizations stay: a country's team or government is one.
     for (n, key) in named.iter().zip(keys) {
-        if n.tokens.len() != 1 || winners.get(key.as_str()) != Some(&EntityKind::Person) {
+        if n.tokens.len() > 1 {
+            if let Some(kind) = winners.get_mut(key.as_str()) {
+                let head = place_head(doc, n.tokens.clone(), knowledge);
+                // An organization needs the stronger pattern: "Crystal
+                // Palace" and "Port Vale" are football clubs.
+                if (*kind == EntityKind::Person && head.is_some())
+                    || (*kind == EntityKind::Organization && head == Some(PlaceHead::BeforeOf))
+                {
+                    *kind = EntityKind::Place;
+                }
+            }
+            continue;
+        }
+        if winners.get(key.as_str()) != Some(&EntityKind::Person) {
             continue;
         }
         let word = doc.token_text(n.tokens.start);
@@ -270,6 +283,29 @@ fn vote_kinds(doc: &Document<'_>, named: &mut [Named], keys: &[String], knowledg
             winners.insert(key.as_str(), EntityKind::Place);
         }
     }
+    // A given name that "she" or "his" keeps following is a person, whatever
+    // the model made of it ("Gloria developed severe eczema ... her skin").
+    let mut pronouns: FxHashMap<&str, (usize, usize)> = FxHashMap::default();
+    for (index, (n, key)) in named.iter().zip(keys).enumerate() {
+        if n.tokens.len() != 1 || winners.get(key.as_str()) == Some(&EntityKind::Person) {
+            continue;
+        }
+        if !knowledge
+            .word_flags(doc.token_text(n.tokens.start))
+            .contains(LexFlags::GIVEN_NAME)
+        {
+            continue;
+        }
+        let next_name = named.get(index + 1).map_or(doc.tokens.len(), |m| m.tokens.start);
+        let entry = pronouns.entry(key.as_str()).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(followed_by_personal_pronoun(doc, n.tokens.end, next_name));
+    }
+    for (key, (mentions, with_pronoun)) in pronouns {
+        if with_pronoun >= 2 && with_pronoun * 2 >= mentions {
+            winners.insert(key, EntityKind::Person);
+        }
+    }
     for (n, key) in named.iter_mut().zip(keys) {
         if let Some(&kind) = winners.get(key.as_str()) {
             if !in_dateline(doc, n.tokens.start) {
@@ -277,6 +313,61 @@ fn vote_kinds(doc: &Document<'_>, named: &mut [Named], keys: &[String], knowledg
             }
         }
     }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum PlaceHead {
+    /// "Kelsey Harbour", "Praça Gil Eanes".
+    Edge,
+    /// "Serra de Monchique", "Gulf of Mexico": a place word, then "of" or
+    /// its Romance equivalents.
+    BeforeOf,
+}
+
+/// Whether a name is headed by a word naming a sort of place: the last word
+/// in English, the first in the Romance languages. Not when another word
+/// makes it an organization ("Harbour Bank") or the word is also a given
+/// name or a frequent surname ("Kevin Park").
+fn place_head(
+    doc: &Document<'_>,
+    tokens: std::ops::Range<usize>,
+    knowledge: &Knowledge,
+) -> Option<PlaceHead> {
+    let flags = |i: usize| knowledge.word_flags(doc.token_text(i));
+    let place_word = |i: usize| {
+        doc.tokens[i].shape == TokenShape::Capitalized
+            && flags(i).contains(LexFlags::PLACE_WORD)
+            && !flags(i).intersects(LexFlags::GIVEN_NAME | LexFlags::TITLE)
+    };
+    // "Kevin Park", "Anna Hill": a frequent surname ends a person's name.
+    let edge_head = |i: usize| place_word(i) && !knowledge.is_common_surname(doc.token_text(i), 3000);
+    if tokens.len() < 2 || tokens.clone().any(|i| flags(i).contains(LexFlags::ORG_SUFFIX)) {
+        return None;
+    }
+    let (first, last) = (tokens.start, tokens.end - 1);
+    if place_word(first) && PLACE_CONNECTORS.contains(&doc.token_text(first + 1)) {
+        Some(PlaceHead::BeforeOf)
+    } else if edge_head(first) || edge_head(last) {
+        Some(PlaceHead::Edge)
+    } else {
+        None
+    }
+}
+
+/// "of" in the languages whose place names put the head first.
+const PLACE_CONNECTORS: &[&str] = &[
+    "of", "de", "do", "da", "dos", "das", "di", "del", "della", "dei", "du", "des", "la", "le",
+    "el", "von", "van",
+];
+
+/// Whether a gendered pronoun comes soon after token `end` (within ten
+/// tokens, before the next name at `limit`).
+fn followed_by_personal_pronoun(doc: &Document<'_>, end: usize, limit: usize) -> bool {
+    const PERSONAL: &[&str] = &[
+        "he", "she", "him", "her", "his", "hers", "himself", "herself", "He", "She", "His", "Her",
+    ];
+    (end..limit.min(end + 10).min(doc.tokens.len()))
+        .any(|i| PERSONAL.contains(&doc.token_text(i)))
 }
 
 /// Datelines and headlines ("TORONTO 1996-08-30", "BAMAKO, Mali"): short

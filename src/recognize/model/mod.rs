@@ -295,6 +295,7 @@ pub fn gazetteer_fingerprint() -> u32 {
         s.given_names,
         s.surnames,
         s.org_suffixes,
+        s.place_words,
         s.common_words,
         crate::knowledge::clusters::BUILTIN,
     ] {

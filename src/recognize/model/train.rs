@@ -712,10 +712,14 @@ mod tests {
     fn training_is_deterministic_and_learns_the_data() {
         let knowledge = Knowledge::builtin();
         let docs = corpus(knowledge);
+        // Two ensemble members and word dropout: every source of
+        // randomness is seeded.
         let options = TrainOptions {
             epochs: 3,
             seed: 7,
             bits: 10,
+            word_dropout: 0.1,
+            ensemble: 2,
         };
         let mut events = 0;
         let first = train(&docs, &docs[..2], &options, &mut |_| events += 1);
