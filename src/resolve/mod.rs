@@ -290,16 +290,22 @@ fn vote_kinds(doc: &Document<'_>, named: &mut [Named], keys: &[String], knowledg
         if n.tokens.len() != 1 || winners.get(key.as_str()) == Some(&EntityKind::Person) {
             continue;
         }
-        if !knowledge
-            .word_flags(doc.token_text(n.tokens.start))
-            .contains(LexFlags::GIVEN_NAME)
-        {
+        // Unknown words need more: "At Wellbrook she studied" follows a
+        // place with "she", so a name after a preposition does not count.
+        let word = doc.token_text(n.tokens.start);
+        let given = knowledge.word_flags(word).contains(LexFlags::GIVEN_NAME);
+        if !given && knowledge.lookup(word).is_some() {
             continue;
         }
+        let after_preposition = n.tokens.start > 0
+            && PREPOSITIONS.contains(&doc.token_text(n.tokens.start - 1).to_lowercase().as_str());
         let next_name = named.get(index + 1).map_or(doc.tokens.len(), |m| m.tokens.start);
         let entry = pronouns.entry(key.as_str()).or_default();
         entry.0 += 1;
-        entry.1 += usize::from(followed_by_personal_pronoun(doc, n.tokens.end, next_name));
+        entry.1 += usize::from(
+            (given || !after_preposition)
+                && followed_by_personal_pronoun(doc, n.tokens.end, next_name),
+        );
     }
     for (key, (mentions, with_pronoun)) in pronouns {
         if with_pronoun >= 2 && with_pronoun * 2 >= mentions {
@@ -358,6 +364,11 @@ fn place_head(
 const PLACE_CONNECTORS: &[&str] = &[
     "of", "de", "do", "da", "dos", "das", "di", "del", "della", "dei", "du", "des", "la", "le",
     "el", "von", "van",
+];
+
+const PREPOSITIONS: &[&str] = &[
+    "at", "in", "to", "from", "of", "for", "with", "into", "on", "by", "near", "across", "through",
+    "toward", "towards", "via", "around", "outside", "inside", "within",
 ];
 
 /// Whether a gendered pronoun comes soon after token `end` (within ten

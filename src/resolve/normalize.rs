@@ -197,6 +197,18 @@ pub fn normalize(
         if start >= end || !is_name_word(doc.token_text(start)) {
             continue;
         }
+        // "Senators, ...", "the Ministers": a title in the plural names a
+        // body of people, not a person.
+        if candidate.kind == EntityKind::Person && end - start == 1 {
+            if let Some(singular) = doc.token_text(start).strip_suffix('s') {
+                let flags = knowledge.word_flags(singular);
+                if flags.contains(LexFlags::TITLE)
+                    && !flags.intersects(LexFlags::GIVEN_NAME | LexFlags::SURNAME)
+                {
+                    continue;
+                }
+            }
+        }
         if candidate.kind == EntityKind::Group && end - start == 1 && is_adjective_use(doc, end) {
             continue;
         }
