@@ -191,3 +191,36 @@ fn decomposed_and_precomposed_accents_are_one_spelling() {
         "#]],
     );
 }
+
+#[test]
+fn a_spelled_out_term_and_its_short_form_are_not_names() {
+    // Nothing in "Geographic Information Systems" was a name to the
+    // recognizer, so GIS is a term even where it was proposed.
+    check(
+        "We used Geographic Information Systems (GIS) at the {{World Bank|o}}. {{GIS|o}} maps helped.",
+        expect![[r#"
+            We used Geographic Information Systems (GIS) at the [World Bank]1. GIS maps helped.
+            ---
+            1 organization "World Bank" def="World Bank" aliases=["World Bank"]
+        "#]],
+    );
+}
+
+#[test]
+fn kinds_follow_what_the_knowledge_and_the_text_say() {
+    // A well-known place is no person; a name headed by a place word is a
+    // place; a given name that "she" keeps following is a person; a title in
+    // the plural is nobody; a saint keeps "St.".
+    check(
+        "{{Athens|p}} hosted the summer games that year. Later that summer {{Athens|p}} was calm again. The ferry from {{Kelsey Harbour|p}} was late. The {{Serra de Monchique|o}} is green. {{Gloria|o}} cried; she was ill. Later {{Gloria|o}} slept and her fever fell. {{Senators|p}} must vote. St. {{Jerome|p}} wrote.",
+        expect![[r#"
+            [Athens]1 hosted the summer games that year. Later that summer [Athens]1 was calm again. The ferry from [Kelsey Harbour]2 was late. The [Serra de Monchique]3 is green. [Gloria]4 cried; she was ill. Later [Gloria]4 slept and her fever fell. Senators must vote. [St. Jerome]5 wrote.
+            ---
+            1 place "Athens" def="Athens" aliases=["Athens"]
+            2 place "Kelsey Harbour" def="Kelsey Harbour" aliases=["Kelsey Harbour"]
+            3 place "Serra de Monchique" def="Serra de Monchique" aliases=["Serra de Monchique"]
+            4 person "Gloria" def="Gloria" aliases=["Gloria"]
+            5 person "St. Jerome" def="St. Jerome" aliases=["St. Jerome"]
+        "#]],
+    );
+}

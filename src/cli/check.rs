@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 
 use super::files::{collect, Input};
 use crate::analysis::{Analysis, Severity};
-use crate::text::TextFormat;
 use crate::recognize::model::ModelRecognizer;
+use crate::text::TextFormat;
 use crate::{analyze, configured_recognizer, Config, Knowledge, Recognizer};
 
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
@@ -329,7 +329,11 @@ pub fn run_annotate(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
             continue;
         }
         let Ok(text) = &input.text else { continue };
-        let value = annotation_json(&input.path, text, &analyze_input(&input.path, text, recognizer));
+        let value = annotation_json(
+            &input.path,
+            text,
+            &analyze_input(&input.path, text, recognizer),
+        );
         match args.format {
             AnnotateFormat::Jsonl => writeln!(stdout, "{value}")?,
             AnnotateFormat::Json => all.push(value),

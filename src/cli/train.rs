@@ -133,7 +133,13 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     gold.extend(load(&[], &args.standoff)?);
     let dev_gold = load(&args.dev_conll, &args.dev_standoff)?;
     let weights: Vec<usize> = (0..gold.len())
-        .map(|k| if k < conll_docs { 1 } else { args.standoff_weight.max(1) })
+        .map(|k| {
+            if k < conll_docs {
+                1
+            } else {
+                args.standoff_weight.max(1)
+            }
+        })
         .collect();
     // Standoff gold has no MISC kind: its unmarked names may be anything.
     let misc_unannotated: Vec<bool> = (0..gold.len())

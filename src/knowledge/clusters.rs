@@ -71,7 +71,8 @@ mod tests {
 
     #[test]
     fn parses_words_including_a_bare_hash() {
-        let c = WordClusters::parse("# comment line\n#\t18\nParis\t678\nparis\t0\nx\tnot-a-number\n");
+        let c =
+            WordClusters::parse("# comment line\n#\t18\nParis\t678\nparis\t0\nx\tnot-a-number\n");
         assert_eq!(c.get("#"), 18);
         assert_eq!(c.get("Paris"), 678);
         assert_eq!(c.get("paris"), 0, "0 is no cluster");

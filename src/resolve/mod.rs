@@ -75,6 +75,7 @@ pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowl
     let definitions = find_definitions(doc);
     let mut named = normalize(doc, candidates, knowledge);
     apply_acronym_definitions(doc, &definitions, &mut named, knowledge);
+    complete_truncated_names(doc, &mut named);
     // Each name's variant key and word keys, computed once.
     let keys: Vec<String> = named
         .iter()
@@ -215,6 +216,54 @@ fn apply_acronym_definitions(
     named.dedup_by(|b, a| b.tokens.start < a.tokens.end);
 }
 
+/// "..., Amadou Toumani Touré returned": where the recognizer took only
+/// "Toumani Touré" but the words before it complete a longer name written
+/// elsewhere in the document, the mention takes in those words.
+fn complete_truncated_names(doc: &Document<'_>, named: &mut [Named]) {
+    let words = |r: &std::ops::Range<usize>| -> Vec<&str> {
+        r.clone().map(|i| doc.token_text(i)).collect()
+    };
+    let mut long_names: Vec<Vec<&str>> = named
+        .iter()
+        .filter(|n| n.tokens.len() >= 2 && n.tokens.end <= doc.tokens.len())
+        .map(|n| words(&n.tokens))
+        .collect();
+    if long_names.is_empty() {
+        return;
+    }
+    long_names.sort();
+    long_names.dedup();
+    for index in 0..named.len() {
+        let n = &named[index];
+        if n.tokens.end > doc.tokens.len() {
+            continue;
+        }
+        let own = words(&n.tokens);
+        let floor = if index == 0 {
+            0
+        } else {
+            named[index - 1].tokens.end
+        };
+        let mut best = n.tokens.start;
+        for long in &long_names {
+            let missing = long.len().saturating_sub(own.len());
+            if missing == 0 || !long.ends_with(&own) || n.tokens.start < floor + missing {
+                continue;
+            }
+            let before = n.tokens.start - missing;
+            let same_sentence = doc.tokens[before].sentence == doc.tokens[n.tokens.start].sentence;
+            if same_sentence
+                && (before..n.tokens.start)
+                    .zip(long.iter())
+                    .all(|(i, w)| doc.token_text(i) == *w)
+            {
+                best = best.min(before);
+            }
+        }
+        named[index].tokens.start = best;
+    }
+}
+
 /// The most frequent item; ties go to the one seen first (`max_by_key`
 /// would pick the last). Used for kinds and for spellings.
 pub(crate) fn most_common<T: PartialEq + Copy>(items: impl Iterator<Item = T>) -> Option<T> {
@@ -299,7 +348,9 @@ fn vote_kinds(doc: &Document<'_>, named: &mut [Named], keys: &[String], knowledg
         }
         let after_preposition = n.tokens.start > 0
             && PREPOSITIONS.contains(&doc.token_text(n.tokens.start - 1).to_lowercase().as_str());
-        let next_name = named.get(index + 1).map_or(doc.tokens.len(), |m| m.tokens.start);
+        let next_name = named
+            .get(index + 1)
+            .map_or(doc.tokens.len(), |m| m.tokens.start);
         let entry = pronouns.entry(key.as_str()).or_default();
         entry.0 += 1;
         entry.1 += usize::from(
@@ -346,8 +397,13 @@ fn place_head(
             && !flags(i).intersects(LexFlags::GIVEN_NAME | LexFlags::TITLE)
     };
     // "Kevin Park", "Anna Hill": a frequent surname ends a person's name.
-    let edge_head = |i: usize| place_word(i) && !knowledge.is_common_surname(doc.token_text(i), 3000);
-    if tokens.len() < 2 || tokens.clone().any(|i| flags(i).contains(LexFlags::ORG_SUFFIX)) {
+    let edge_head =
+        |i: usize| place_word(i) && !knowledge.is_common_surname(doc.token_text(i), 3000);
+    if tokens.len() < 2
+        || tokens
+            .clone()
+            .any(|i| flags(i).contains(LexFlags::ORG_SUFFIX))
+    {
         return None;
     }
     let (first, last) = (tokens.start, tokens.end - 1);
@@ -377,8 +433,7 @@ fn followed_by_personal_pronoun(doc: &Document<'_>, end: usize, limit: usize) ->
     const PERSONAL: &[&str] = &[
         "he", "she", "him", "her", "his", "hers", "himself", "herself", "He", "She", "His", "Her",
     ];
-    (end..limit.min(end + 10).min(doc.tokens.len()))
-        .any(|i| PERSONAL.contains(&doc.token_text(i)))
+    (end..limit.min(end + 10).min(doc.tokens.len())).any(|i| PERSONAL.contains(&doc.token_text(i)))
 }
 
 /// Datelines and headlines ("TORONTO 1996-08-30", "BAMAKO, Mali"): short

@@ -177,7 +177,13 @@ fn summarize(word: &str, flags: u16, chars: &mut Vec<char>) -> TokenInfo {
 
 /// Looks up both clusters of a token (see `TokenInfo`); `lower` is its
 /// lower-cased form, `buf` scratch space.
-fn clusters_of(word: &str, casing: Casing, lower: &str, buf: &mut String, clusters: &WordClusters<'_>) -> (u32, u32) {
+fn clusters_of(
+    word: &str,
+    casing: Casing,
+    lower: &str,
+    buf: &mut String,
+    clusters: &WordClusters<'_>,
+) -> (u32, u32) {
     let mut exact = clusters.get(word);
     if exact == 0 && casing == Casing::Upper && word.len() > 1 {
         buf.clear();
@@ -446,7 +452,8 @@ impl Extractor {
         push(35, step(step(casing_at(-1), casing), casing_at(1)));
         push(36, step(flags_at(-1), casing));
         // Brown clusters: path prefixes from coarse to fine (Ratinov & Roth).
-        let cluster_at = |offset: isize| at(offset).map_or(0u64, |t| u64::from(prefix(t.cluster, 6)));
+        let cluster_at =
+            |offset: isize| at(offset).map_or(0u64, |t| u64::from(prefix(t.cluster, 6)));
         if t.cluster == 0 {
             push(37, 0);
         } else {

@@ -239,7 +239,12 @@ fn cache(extractor: &Extractor, p: &PreparedDoc, stage2: Option<&Stage2<'_>>) ->
 /// Token `i`'s features; with `hide_word`, without its word identity
 /// (positions 1 and 2 of what `Extractor::extract` pushes: word, lower-cased
 /// word).
-fn token_features<'c>(cached: &'c Cached, i: usize, hide_word: bool, kept: &'c mut Vec<u32>) -> &'c [u32] {
+fn token_features<'c>(
+    cached: &'c Cached,
+    i: usize,
+    hide_word: bool,
+    kept: &'c mut Vec<u32>,
+) -> &'c [u32] {
     let feats = &cached.feats[cached.offsets[i] as usize..cached.offsets[i + 1] as usize];
     if !hide_word || feats.len() < 3 {
         return feats;
@@ -276,8 +281,7 @@ impl Perceptron {
         &mut self,
         cached: &Cached,
         tokens: Range<usize>,
-        gold: &[u8],
-        misc_unannotated: bool,
+        doc: &TrainDoc,
         hidden: &[bool],
         scratch: &mut Scratch,
         predicted: &mut Vec<u8>,
@@ -298,7 +302,8 @@ impl Perceptron {
             &mut scratch.back,
             predicted,
         );
-        let mut gold = &gold[tokens.clone()];
+        let misc_unannotated = doc.misc_unannotated;
+        let mut gold = &doc.gold[tokens.clone()];
         let mut target = Vec::new();
         if misc_unannotated && predicted.as_slice() != gold && gold.contains(&0) {
             // The best sequence the gold allows, with any unmarked stretch
@@ -420,8 +425,7 @@ fn run_phase(
             if model.learn(
                 &cached[d],
                 tokens,
-                &doc.gold,
-                doc.misc_unannotated,
+                doc,
                 &hidden,
                 &mut scratch,
                 &mut predicted,
@@ -562,15 +566,7 @@ fn train_stages(
                 .filter(|&d| docs[d].group % 2 != fold)
                 .collect(),
         };
-        let (w, t) = run_phase(
-            &phase,
-            docs,
-            stage1_cache,
-            options,
-            rng,
-            on_event,
-            None,
-        );
+        let (w, t) = run_phase(&phase, docs, stage1_cache, options, rng, on_event, None);
         let tagger = Tagger {
             stage1: Table::Float(&w),
             stage2: None,
