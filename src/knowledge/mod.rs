@@ -157,6 +157,8 @@ pub struct Knowledge {
     common: FxHashSet<String>,
     /// Longest entry, in words, to bound phrase matching.
     max_phrase_words: usize,
+    /// Words heading the name of an event ("Cyclone", "Games").
+    event_words: FxHashSet<String>,
     /// Position of each surname in the list, most frequent first.
     surname_ranks: FxHashMap<String, u32>,
     /// Every proper word-prefix of a multi-word key ("new", "new york"):
@@ -175,6 +177,7 @@ pub struct Sources<'a> {
     pub surnames: &'a str,
     pub org_suffixes: &'a str,
     pub place_words: &'a str,
+    pub event_words: &'a str,
     pub common_words: &'a str,
 }
 
@@ -190,6 +193,7 @@ impl Sources<'static> {
             surnames: include_str!("../../data/gazetteer/surnames.txt"),
             org_suffixes: include_str!("../../data/gazetteer/org_suffixes.txt"),
             place_words: include_str!("../../data/gazetteer/place_words.txt"),
+            event_words: include_str!("../../data/gazetteer/event_words.txt"),
             common_words: include_str!("../../data/gazetteer/common_words.txt"),
         }
     }
@@ -310,6 +314,9 @@ impl Knowledge {
                 k.words.entry(fold_fast(row[0])).or_default().insert(flag);
             }
         }
+        // Not a word flag: the model does not read them (so they can change
+        // without retraining); only the resolver does.
+        k.event_words = rows(sources.event_words).map(|r| fold_fast(r[0])).collect();
         for (rank, row) in rows(sources.surnames).enumerate() {
             let rank = u32::try_from(rank).unwrap_or(u32::MAX);
             k.surname_ranks.entry(fold_fast(row[0])).or_insert(rank);
@@ -361,6 +368,12 @@ impl Knowledge {
             flags,
             prominent: false,
         });
+    }
+
+    /// Whether `word` heads the name of an event ("Cyclone Phailin",
+    /// "Summer Olympic Games"), case-insensitively.
+    pub fn is_event_word(&self, word: &str) -> bool {
+        self.event_words.contains(&fold_fast(word))
     }
 
     /// Whether `word` is among the `top` most frequent surnames ("Park" is,
@@ -502,6 +515,7 @@ mod tests {
             surnames: "Traore\n",
             org_suffixes: "Council\n",
             place_words: "River\n",
+            event_words: "Cyclone\n",
             common_words: "the\nmet\n",
         })
     }

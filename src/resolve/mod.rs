@@ -76,6 +76,7 @@ pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowl
     let mut named = normalize(doc, candidates, knowledge);
     apply_acronym_definitions(doc, &definitions, &mut named, knowledge);
     complete_truncated_names(doc, &mut named);
+    drop_event_names(doc, &mut named, knowledge);
     // Each name's variant key and word keys, computed once.
     let keys: Vec<String> = named
         .iter()
@@ -261,6 +262,58 @@ fn complete_truncated_names(doc: &Document<'_>, named: &mut [Named]) {
             }
         }
         named[index].tokens.start = best;
+    }
+}
+
+/// Event words that head a name from its start ("Cyclone Phailin",
+/// "Battle of Hastings"); the others end it ("Summer Olympic Games").
+const LEADING_EVENT_WORDS: &[&str] = &[
+    "cyclone",
+    "hurricane",
+    "typhoon",
+    "tornado",
+    "storm",
+    "operation",
+    "battle",
+    "siege",
+];
+
+/// The name of an event is none of our kinds (CoNLL calls it MISC): drop
+/// "Cyclone Phailin", "Summer Olympic Games", "Operation Serval", and the
+/// bare "Phailin" that later stands for the storm.
+fn drop_event_names(doc: &Document<'_>, named: &mut Vec<Named>, knowledge: &Knowledge) {
+    let event_word = |i: usize| {
+        i < doc.tokens.len()
+            && doc.tokens[i].shape == TokenShape::Capitalized
+            && knowledge.is_event_word(doc.token_text(i))
+    };
+    let mut tails: Vec<String> = Vec::new();
+    named.retain(|n| {
+        if n.kind == EntityKind::Group || n.tokens.len() < 2 || n.tokens.end > doc.tokens.len() {
+            return true;
+        }
+        let (first, last) = (n.tokens.start, n.tokens.end - 1);
+        let leading = event_word(first)
+            && n.kind != EntityKind::Person
+            && LEADING_EVENT_WORDS.contains(&doc.token_text(first).to_lowercase().as_str());
+        let trailing = event_word(last)
+            && !LEADING_EVENT_WORDS.contains(&doc.token_text(last).to_lowercase().as_str())
+            && !n.tokens.clone().any(|i| {
+                knowledge
+                    .word_flags(doc.token_text(i))
+                    .contains(LexFlags::ORG_SUFFIX)
+            });
+        if leading && n.tokens.len() == 2 {
+            tails.push(fold_key(doc.token_text(last)));
+        }
+        !(leading || trailing)
+    });
+    if !tails.is_empty() {
+        named.retain(|n| {
+            n.tokens.len() != 1
+                || n.tokens.start >= doc.tokens.len()
+                || !tails.contains(&fold_key(doc.token_text(n.tokens.start)))
+        });
     }
 }
 
