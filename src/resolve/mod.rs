@@ -76,6 +76,8 @@ pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowl
     let mut named = normalize(doc, candidates, knowledge);
     apply_acronym_definitions(doc, &definitions, &mut named, knowledge);
     complete_truncated_names(doc, &mut named);
+    join_coordinated_place_names(doc, &mut named, knowledge);
+    take_in_regnal_numbers(doc, &mut named);
     drop_event_names(doc, &mut named, knowledge);
     // Each name's variant key and word keys, computed once.
     let keys: Vec<String> = named
@@ -262,6 +264,67 @@ fn complete_truncated_names(doc: &Document<'_>, named: &mut [Named]) {
             }
         }
         named[index].tokens.start = best;
+    }
+}
+
+/// "Newfoundland and Labrador Court of Appeal", "Trinidad and Tobago": the
+/// recognizer often splits a name at "and"; where the words across the
+/// "and" make a known place, the two pieces are one name (the kind of the
+/// second piece, which holds the head).
+fn join_coordinated_place_names(doc: &Document<'_>, named: &mut Vec<Named>, knowledge: &Knowledge) {
+    let mut index = 0;
+    while index + 1 < named.len() {
+        let (left, right) = (&named[index], &named[index + 1]);
+        let joined = left.tokens.end + 1 == right.tokens.start
+            && right.tokens.end <= doc.tokens.len()
+            && matches!(doc.token_text(left.tokens.end), "and" | "&")
+            && (right.tokens.start + 1..=right.tokens.end).any(|end| {
+                let text = doc.tokens_span(left.tokens.start, end).text(doc.text);
+                knowledge
+                    .lookup(text)
+                    .is_some_and(|e| e.kind == EntityKind::Place)
+            });
+        if joined {
+            let right = named.remove(index + 1);
+            let left = &mut named[index];
+            left.tokens.end = right.tokens.end;
+            left.kind = right.kind;
+            left.roles.extend(right.roles);
+        } else {
+            index += 1;
+        }
+    }
+}
+
+/// "Norton I, Emperor of ...", "Henry VIII": a monarch's number belongs to
+/// the name. A bare "I" only counts before punctuation, never before a verb
+/// ("Then Norton I think...").
+fn take_in_regnal_numbers(doc: &Document<'_>, named: &mut [Named]) {
+    const NUMERALS: &[&str] = &[
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
+        "XV", "XVI", "XVII", "XVIII", "XIX", "XX",
+    ];
+    for index in 0..named.len() {
+        let n = &named[index];
+        let next = n.tokens.end;
+        if n.kind != EntityKind::Person
+            || next >= doc.tokens.len()
+            || named.get(index + 1).is_some_and(|m| m.tokens.start <= next)
+            || doc.tokens[next].sentence != doc.tokens[n.tokens.end - 1].sentence
+        {
+            continue;
+        }
+        let word = doc.token_text(next);
+        if !NUMERALS.contains(&word) {
+            continue;
+        }
+        let before_punctuation = doc
+            .tokens
+            .get(next + 1)
+            .is_none_or(|t| !t.span.text(doc.text).chars().any(char::is_alphanumeric));
+        if word != "I" || before_punctuation {
+            named[index].tokens.end = next + 1;
+        }
     }
 }
 
