@@ -224,3 +224,20 @@ fn kinds_follow_what_the_knowledge_and_the_text_say() {
         "#]],
     );
 }
+
+#[test]
+fn spans_are_completed_from_what_the_text_says_elsewhere() {
+    // A name cut short is completed from its full form; a name split at
+    // "and" is joined when the words across it make a known place; a
+    // monarch keeps his number; an event is nobody.
+    check(
+        "{{Amadou Toumani Touré|p}} spoke first. Then, Amadou {{Toumani Touré|p}} left for the {{Newfoundland|l}} and {{Labrador Court of Appeal|o}}. {{Norton|p}} I, Emperor of the United States, watched {{Cyclone Phailin|o}} pass. {{Phailin|p}} was strong.",
+        expect![[r#"
+            [Amadou Toumani Touré]1 spoke first. Then, [Amadou Toumani Touré]1 left for the [Newfoundland and Labrador Court of Appeal]2. [Norton I]3, Emperor of the United States, watched Cyclone Phailin pass. Phailin was strong.
+            ---
+            1 person "Amadou Toumani Touré" def="Amadou Toumani Touré" aliases=["Amadou Toumani Touré"]
+            2 organization "Newfoundland and Labrador Court of Appeal" def="Newfoundland and Labrador Court of Appeal" aliases=["Newfoundland and Labrador Court of Appeal"]
+            3 person "Norton I" def="Norton I" aliases=["Norton I"]
+        "#]],
+    );
+}
