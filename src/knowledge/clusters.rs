@@ -39,6 +39,11 @@ impl<'a> WordClusters<'a> {
         self.paths.get(word).copied().unwrap_or(0)
     }
 
+    /// Every word with its path, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, u32)> + '_ {
+        self.paths.iter().map(|(&w, &p)| (w, p))
+    }
+
     pub fn len(&self) -> usize {
         self.paths.len()
     }

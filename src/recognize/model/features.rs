@@ -5,6 +5,7 @@
 //! allocations are the summary vectors.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
@@ -175,29 +176,47 @@ fn summarize(word: &str, flags: u16, chars: &mut Vec<char>) -> TokenInfo {
     }
 }
 
-/// Looks up both clusters of a token (see `TokenInfo`); `lower` is its
-/// lower-cased form, `buf` scratch space.
+/// The hash `summarize` gives a word (`TokenInfo::word`).
+fn word_hash(word: &str) -> u64 {
+    word.chars().fold(0u64, |h, c| step(h, c as u64))
+}
+
+/// The built-in clusters keyed by `word_hash`: tokens already carry that
+/// hash, so a lookup neither hashes nor compares strings again.
+fn cluster_index() -> &'static FxHashMap<u64, u32> {
+    static INDEX: OnceLock<FxHashMap<u64, u32>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        WordClusters::builtin()
+            .iter()
+            .map(|(word, path)| (word_hash(word), path))
+            .collect()
+    })
+}
+
+/// Both clusters of a token (see `TokenInfo`); `lower` is its lower-cased
+/// form (needed only for an ALL-CAPS word), `buf` scratch space.
 fn clusters_of(
+    info: &TokenInfo,
     word: &str,
-    casing: Casing,
     lower: &str,
     buf: &mut String,
-    clusters: &WordClusters<'_>,
+    index: &FxHashMap<u64, u32>,
 ) -> (u32, u32) {
-    let mut exact = clusters.get(word);
-    if exact == 0 && casing == Casing::Upper && word.len() > 1 {
+    let get = |hash: u64| index.get(&hash).copied().unwrap_or(0);
+    let mut exact = get(info.word);
+    if exact == 0 && info.casing == Casing::Upper && word.len() > 1 {
         buf.clear();
         let mut chars = lower.chars();
         if let Some(first) = chars.next() {
             buf.extend(first.to_uppercase());
             buf.push_str(chars.as_str());
-            exact = clusters.get(buf);
+            exact = get(word_hash(buf));
         }
     }
-    let lower_cluster = if lower == word {
+    let lower_cluster = if info.lower == info.word {
         exact
     } else {
-        clusters.get(lower)
+        get(info.lower)
     };
     (exact, lower_cluster)
 }
@@ -228,7 +247,7 @@ pub(crate) fn prepare(doc: &Document<'_>, knowledge: &Knowledge) -> PreparedDoc 
     let mut chars = Vec::with_capacity(32);
     let mut lower = String::with_capacity(32);
     let mut buf = String::with_capacity(32);
-    let clusters = WordClusters::builtin();
+    let clusters = cluster_index();
     let mut words: Vec<&str> = Vec::new();
     let mut out = PreparedDoc {
         tokens: Vec::with_capacity(doc.tokens.len()),
@@ -247,10 +266,12 @@ pub(crate) fn prepare(doc: &Document<'_>, knowledge: &Knowledge) -> PreparedDoc 
         let start = out.tokens.len();
         for (word, f) in words.iter().zip(flags) {
             let mut info = summarize(word, f.0, &mut chars);
-            lower.clear();
-            lower.extend(chars.iter());
+            if info.casing == Casing::Upper && word.len() > 1 {
+                lower.clear();
+                lower.extend(chars.iter());
+            }
             (info.cluster, info.cluster_lower) =
-                clusters_of(word, info.casing, &lower, &mut buf, clusters);
+                clusters_of(&info, word, &lower, &mut buf, clusters);
             out.tokens.push(info);
         }
         let end = out.tokens.len();
