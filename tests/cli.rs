@@ -127,3 +127,24 @@ fn usage_errors_exit_2() {
     let (code, _, _) = dramatis(&["frobnicate"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn a_model_file_can_replace_the_embedded_one_and_a_bad_one_is_an_error() {
+    let dir = scratch("model");
+    let file = dir.join("article.txt");
+    std::fs::write(&file, ARTICLE).unwrap();
+    let path = file.to_str().unwrap();
+    // The committed model file, loaded from disk, gives what the embedded one does.
+    let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/ner.bin");
+    let (code, from_file, stderr) = dramatis(&["annotate", "--model", model, path]);
+    assert_eq!(code, 0, "{stderr}");
+    let (_, embedded, _) = dramatis(&["annotate", path]);
+    assert_eq!(from_file, embedded);
+    // Not a model: a clear error naming the file, nothing on stdout.
+    let bogus = dir.join("bogus.bin");
+    std::fs::write(&bogus, b"not a model").unwrap();
+    let (code, stdout, stderr) = dramatis(&["check", "--model", bogus.to_str().unwrap(), path]);
+    assert_ne!(code, 0);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("bogus.bin"), "{stderr}");
+}
