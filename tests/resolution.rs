@@ -241,3 +241,20 @@ fn spans_are_completed_from_what_the_text_says_elsewhere() {
         "#]],
     );
 }
+
+#[test]
+fn list_members_share_a_kind_and_known_places_are_not_glued() {
+    // "Gao and Timbuktu" is two places ("Bosnia and Herzegovina" would be
+    // one); a list's clear majority outweighs one stray reading.
+    check(
+        "Within ten days the towns of {{Kidal|l}}, {{Gao|o}} and {{Timbuktu|l}} had fallen. Later {{Gao and Timbuktu|o}} were retaken by the army of {{Bosnia and Herzegovina|l}}.",
+        expect![[r#"
+            Within ten days the towns of [Kidal]1, [Gao]2 and [Timbuktu]3 had fallen. Later [Gao]2 and [Timbuktu]3 were retaken by the army of [Bosnia and Herzegovina]4.
+            ---
+            1 place "Kidal" def="Kidal" aliases=["Kidal"]
+            2 place "Gao" def="Gao" aliases=["Gao"]
+            3 place "Timbuktu" def="Timbuktu" aliases=["Timbuktu"]
+            4 place "Bosnia and Herzegovina" def="Bosnia and Herzegovina" aliases=["Bosnia and Herzegovina"]
+        "#]],
+    );
+}

@@ -77,6 +77,7 @@ pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowl
     apply_acronym_definitions(doc, &definitions, &mut named, knowledge);
     complete_truncated_names(doc, &mut named);
     join_coordinated_place_names(doc, &mut named, knowledge);
+    split_coordinated_places(doc, &mut named, knowledge);
     take_in_regnal_numbers(doc, &mut named);
     drop_event_names(doc, &mut named, knowledge);
     // Each name's variant key and word keys, computed once.
@@ -328,6 +329,88 @@ fn take_in_regnal_numbers(doc: &Document<'_>, named: &mut [Named]) {
     }
 }
 
+/// "Kidal, Gao and Timbuktu": where the recognizer took "Gao and Timbuktu"
+/// as one name but each side is a known place and the whole is not
+/// ("Bosnia and Herzegovina" is), the two are two places.
+fn split_coordinated_places(doc: &Document<'_>, named: &mut Vec<Named>, knowledge: &Knowledge) {
+    let is_place = |tokens: std::ops::Range<usize>| {
+        let text = doc.tokens_span(tokens.start, tokens.end).text(doc.text);
+        knowledge.lookup(text).map(|e| e.kind == EntityKind::Place)
+    };
+    let mut index = 0;
+    while index < named.len() {
+        let n = &named[index];
+        let tokens = n.tokens.clone();
+        let split = (tokens.len() >= 3 && tokens.end <= doc.tokens.len())
+            .then(|| {
+                (tokens.start + 1..tokens.end - 1).find(|&k| {
+                    matches!(doc.token_text(k), "and" | "&")
+                        && is_place(tokens.start..k) == Some(true)
+                        && is_place(k + 1..tokens.end) == Some(true)
+                })
+            })
+            .flatten()
+            .filter(|_| is_place(tokens.clone()).is_none());
+        if let Some(k) = split {
+            let roles = std::mem::take(&mut named[index].roles);
+            named[index] = Named {
+                tokens: tokens.start..k,
+                kind: EntityKind::Place,
+                roles,
+            };
+            named.insert(
+                index + 1,
+                Named {
+                    tokens: k + 1..tokens.end,
+                    kind: EntityKind::Place,
+                    roles: Vec::new(),
+                },
+            );
+        }
+        index += 1;
+    }
+}
+
+/// Members of a list ("Kidal, Gao and Timbuktu") that the recognizer typed
+/// against the list's clear majority: index of the member and the kind.
+fn list_majorities(doc: &Document<'_>, named: &[Named]) -> Vec<(usize, EntityKind)> {
+    let joins = |a: &Named, b: &Named| {
+        let gap: Vec<&str> = (a.tokens.end..b.tokens.start.min(doc.tokens.len()))
+            .map(|i| doc.token_text(i))
+            .collect();
+        matches!(
+            gap.as_slice(),
+            [","] | ["and"] | ["or"] | ["&"] | [",", "and"] | [",", "or"]
+        )
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < named.len() {
+        let mut end = start + 1;
+        while end < named.len() && joins(&named[end - 1], &named[end]) {
+            end += 1;
+        }
+        if end - start >= 3 {
+            let members = &named[start..end];
+            let majority = most_common(members.iter().map(|m| m.kind));
+            if let Some(kind) = majority {
+                let agreeing = members.iter().filter(|m| m.kind == kind).count();
+                if agreeing >= 2 && agreeing * 2 > members.len() {
+                    out.extend(
+                        (start..end)
+                            .filter(|&i| {
+                                named[i].kind != kind && named[i].kind != EntityKind::Group
+                            })
+                            .map(|i| (i, kind)),
+                    );
+                }
+            }
+        }
+        start = end;
+    }
+    out
+}
+
 /// Event words that head a name from its start ("Cyclone Phailin",
 /// "Battle of Hastings"); the others end it ("Summer Olympic Games").
 const LEADING_EVENT_WORDS: &[&str] = &[
@@ -412,6 +495,15 @@ fn vote_kinds(doc: &Document<'_>, named: &mut [Named], keys: &[String], knowledg
             }
         });
         kinds.push(n.kind);
+    }
+    // A list's majority outweighs one stray reading of a member.
+    for (index, kind) in list_majorities(doc, named) {
+        if kind == EntityKind::Group || named[index].kind == EntityKind::Group {
+            continue;
+        }
+        if let Some(kinds) = votes.get_mut(keys[index].as_str()) {
+            kinds.extend([kind, kind]);
+        }
     }
     let mut winners: FxHashMap<&str, EntityKind> = votes
         .into_iter()
