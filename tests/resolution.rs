@@ -258,3 +258,15 @@ fn list_members_share_a_kind_and_known_places_are_not_glued() {
         "#]],
     );
 }
+
+#[test]
+fn an_appositive_says_what_a_name_is() {
+    check(
+        "Shares in {{Solaris Grid|p}}, the British developer of solar systems, rose on Monday. {{Solaris Grid|p}} said little.",
+        expect![[r#"
+            Shares in [Solaris Grid]1, the British developer of solar systems, rose on Monday. [Solaris Grid]1 said little.
+            ---
+            1 person "Solaris Grid" def="Solaris Grid" aliases=["Solaris Grid"] roles=["the British developer of solar systems"]
+        "#]],
+    );
+}

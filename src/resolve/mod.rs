@@ -411,6 +411,190 @@ fn list_majorities(doc: &Document<'_>, named: &[Named]) -> Vec<(usize, EntityKin
     out
 }
 
+/// The kind an appositive right after a name gives it: "X, the British
+/// developer of ..." (organization), "X, a town in ..." (place), "X, the
+/// party's leader" (person). The head is the last word before a
+/// preposition, a comma or the sentence's end. Not "X, who ...": British
+/// English says it of teams.
+fn appositive_kind(doc: &Document<'_>, end: usize) -> Option<EntityKind> {
+    const ORGANIZATION: &[&str] = &[
+        "company",
+        "firm",
+        "developer",
+        "maker",
+        "manufacturer",
+        "producer",
+        "bank",
+        "lender",
+        "insurer",
+        "retailer",
+        "party",
+        "agency",
+        "ministry",
+        "organisation",
+        "organization",
+        "charity",
+        "university",
+        "college",
+        "club",
+        "newspaper",
+        "broadcaster",
+        "airline",
+        "carrier",
+        "subsidiary",
+        "conglomerate",
+        "startup",
+        "publisher",
+        "label",
+        "band",
+        "institute",
+        "foundation",
+        "association",
+        "federation",
+        "movement",
+        "militia",
+        "insurgency",
+        "operator",
+        "supplier",
+        "utility",
+        "group",
+        "union",
+        "alliance",
+        "coalition",
+    ];
+    const PLACE: &[&str] = &[
+        "city",
+        "town",
+        "village",
+        "capital",
+        "region",
+        "province",
+        "state",
+        "country",
+        "island",
+        "river",
+        "lake",
+        "mountain",
+        "district",
+        "county",
+        "port",
+        "suburb",
+        "neighbourhood",
+        "neighborhood",
+        "valley",
+        "peninsula",
+        "archipelago",
+        "municipality",
+        "settlement",
+        "oasis",
+        "hamlet",
+        "borough",
+        "headland",
+        "bay",
+        "beach",
+    ];
+    const PERSON: &[&str] = &[
+        "president",
+        "minister",
+        "leader",
+        "executive",
+        "director",
+        "founder",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "actor",
+        "actress",
+        "writer",
+        "author",
+        "singer",
+        "player",
+        "coach",
+        "manager",
+        "professor",
+        "teacher",
+        "doctor",
+        "lawyer",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "mother",
+        "father",
+        "brother",
+        "sister",
+        "man",
+        "woman",
+        "boy",
+        "girl",
+        "officer",
+        "commander",
+        "analyst",
+        "economist",
+        "historian",
+        "scientist",
+        "researcher",
+        "journalist",
+        "editor",
+        "reporter",
+        "poet",
+        "artist",
+        "painter",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "widow",
+        "farmer",
+        "fisherman",
+        "priest",
+        "general",
+    ];
+    if doc.tokens.get(end).map(|t| t.span.text(doc.text)) != Some(",") {
+        return None;
+    }
+    let first = end + 1;
+    let sentence = doc.tokens.get(end)?.sentence;
+    let opener = doc.tokens.get(first)?.span.text(doc.text).to_lowercase();
+    if !matches!(
+        opener.as_str(),
+        "the" | "a" | "an" | "its" | "his" | "her" | "their"
+    ) {
+        return None;
+    }
+    let mut head = None;
+    for i in first + 1..(first + 10).min(doc.tokens.len()) {
+        if doc.tokens[i].sentence != sentence {
+            break;
+        }
+        let word = doc.token_text(i);
+        if !word
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        {
+            break;
+        }
+        let lower = word.to_lowercase();
+        if PREPOSITIONS.contains(&lower.as_str())
+            || matches!(lower.as_str(), "that" | "which" | "who" | "and")
+        {
+            break;
+        }
+        head = Some(lower);
+    }
+    let head = head?;
+    let head = head.as_str();
+    if ORGANIZATION.contains(&head) {
+        Some(EntityKind::Organization)
+    } else if PLACE.contains(&head) {
+        Some(EntityKind::Place)
+    } else if PERSON.contains(&head) {
+        Some(EntityKind::Person)
+    } else {
+        None
+    }
+}
+
 /// Event words that head a name from its start ("Cyclone Phailin",
 /// "Battle of Hastings"); the others end it ("Summer Olympic Games").
 const LEADING_EVENT_WORDS: &[&str] = &[
@@ -495,6 +679,18 @@ fn vote_kinds(doc: &Document<'_>, named: &mut [Named], keys: &[String], knowledg
             }
         });
         kinds.push(n.kind);
+    }
+    // "Solaris Grid, the British developer of ...", "Gao, a city on the
+    // Niger": what an appositive calls a name outweighs one stray reading.
+    for (n, key) in named.iter().zip(keys) {
+        if n.kind == EntityKind::Group {
+            continue;
+        }
+        if let Some(kind) = appositive_kind(doc, n.tokens.end) {
+            if let Some(kinds) = votes.get_mut(key.as_str()) {
+                kinds.extend([kind, kind]);
+            }
+        }
     }
     // A list's majority outweighs one stray reading of a member.
     for (index, kind) in list_majorities(doc, named) {
