@@ -575,8 +575,13 @@ fn appositive_kind(doc: &Document<'_>, end: usize) -> Option<EntityKind> {
             break;
         }
         let lower = word.to_lowercase();
+        if matches!(lower.as_str(), "and" | "or") {
+            // "members of Congress, the president and vice president": a
+            // list, not an appositive.
+            return None;
+        }
         if PREPOSITIONS.contains(&lower.as_str())
-            || matches!(lower.as_str(), "that" | "which" | "who" | "and")
+            || matches!(lower.as_str(), "that" | "which" | "who")
         {
             break;
         }
@@ -688,7 +693,7 @@ fn vote_kinds(doc: &Document<'_>, named: &mut [Named], keys: &[String], knowledg
         }
         if let Some(kind) = appositive_kind(doc, n.tokens.end) {
             if let Some(kinds) = votes.get_mut(key.as_str()) {
-                kinds.extend([kind, kind]);
+                kinds.extend([kind, kind, kind]);
             }
         }
     }
