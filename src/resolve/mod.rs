@@ -847,11 +847,30 @@ fn followed_by_personal_pronoun(doc: &Document<'_>, end: usize, limit: usize) ->
 
 /// Datelines and headlines ("TORONTO 1996-08-30", "BAMAKO, Mali"): short
 /// lines where a city is a place even if a club of that name plays below.
+/// A short sentence that ends like prose ("Solaris Grid said little.") is
+/// not one, unless its casing says nothing (a wire headline in capitals).
 fn in_dateline(doc: &Document<'_>, token: usize) -> bool {
-    doc.tokens
+    let Some(sentence) = doc
+        .tokens
         .get(token)
         .and_then(|t| doc.sentences.get(t.sentence as usize))
-        .is_some_and(|s| s.tokens.len() <= 6)
+    else {
+        return false;
+    };
+    let tokens = sentence.tokens.clone();
+    if tokens.len() > 6 || tokens.end > doc.tokens.len() {
+        return false;
+    }
+    let ends_like_prose = tokens
+        .clone()
+        .last()
+        .is_some_and(|i| matches!(doc.token_text(i), "." | "!" | "?"));
+    // All capitals (a wire headline) or no capitals at all: the casing
+    // cannot tell a headline from prose, so the length decides.
+    let words = || tokens.clone().map(|i| doc.token_text(i));
+    let one_case = words().all(|w| !w.chars().any(char::is_lowercase))
+        || words().all(|w| !w.chars().any(char::is_uppercase));
+    !ends_like_prose || one_case
 }
 
 /// Pairs acronyms with their long forms: both join one cluster.
