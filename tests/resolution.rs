@@ -270,3 +270,15 @@ fn an_appositive_says_what_a_name_is() {
         "#]],
     );
 }
+
+#[test]
+fn an_institution_named_by_its_capitalized_head_is_an_organization() {
+    check(
+        "The students wrote to the dean. Then the University answered, and the Court of Appeal ruled while the government waited.",
+        expect![[r#"
+            The students wrote to the dean. Then the [University]1 answered, and the Court of Appeal ruled while the government waited.
+            ---
+            1 organization "University" def="University" aliases=["University"]
+        "#]],
+    );
+}

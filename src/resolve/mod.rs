@@ -78,6 +78,7 @@ pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowl
     complete_truncated_names(doc, &mut named);
     join_coordinated_place_names(doc, &mut named, knowledge);
     split_coordinated_places(doc, &mut named, knowledge);
+    add_institutions_by_title(doc, &mut named, knowledge);
     take_in_regnal_numbers(doc, &mut named);
     drop_event_names(doc, &mut named, knowledge);
     // Each name's variant key and word keys, computed once.
@@ -368,6 +369,50 @@ fn split_coordinated_places(doc: &Document<'_>, named: &mut Vec<Named>, knowledg
             );
         }
         index += 1;
+    }
+}
+
+/// "the University", "the Court", "the Commission": an institution named by
+/// its capitalized head alone, mid-sentence, is a name of that
+/// organization (the text's own shorthand), though the recognizer, trained
+/// mostly on news that writes "the government", passes it by.
+fn add_institutions_by_title(doc: &Document<'_>, named: &mut Vec<Named>, knowledge: &Knowledge) {
+    let mut added = Vec::new();
+    let mut next = 0;
+    for i in 1..doc.tokens.len() {
+        while next < named.len() && named[next].tokens.end <= i {
+            next += 1;
+        }
+        if named.get(next).is_some_and(|n| n.tokens.start <= i) {
+            continue;
+        }
+        let token = &doc.tokens[i];
+        if token.shape != TokenShape::Capitalized
+            || doc.token_text(i - 1) != "the"
+            || doc.tokens[i - 1].sentence != token.sentence
+        {
+            continue;
+        }
+        let word = doc.token_text(i);
+        let flags = knowledge.word_flags(word);
+        if !flags.contains(LexFlags::ORG_SUFFIX) || word.chars().all(|c| !c.is_lowercase()) {
+            continue;
+        }
+        let followed_by_name = doc.tokens.get(i + 1).is_some_and(|t| {
+            t.sentence == token.sentence
+                && (t.shape == TokenShape::Capitalized || doc.token_text(i + 1) == "of")
+        });
+        if !followed_by_name {
+            added.push(Named {
+                tokens: i..i + 1,
+                kind: EntityKind::Organization,
+                roles: Vec::new(),
+            });
+        }
+    }
+    if !added.is_empty() {
+        named.extend(added);
+        named.sort_by_key(|n| (n.tokens.start, n.tokens.end));
     }
 }
 
