@@ -3,15 +3,12 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-
-use anyhow::Context;
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
 
 use super::files::{collect, Input};
 use crate::analysis::{Analysis, Severity};
-use crate::recognize::model::ModelRecognizer;
 use crate::text::TextFormat;
 use crate::{analyze, configured_recognizer, Config, Knowledge, Recognizer};
 
@@ -82,10 +79,7 @@ fn analyze_input(path: &str, text: &str, recognizer: &dyn Recognizer) -> Analysi
 pub(crate) fn recognizer_for(model: Option<&Path>) -> anyhow::Result<&'static dyn Recognizer> {
     match model {
         Some(path) => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            let model = ModelRecognizer::from_bytes(&bytes)
-                .with_context(|| format!("loading {}", path.display()))?;
+            let model = super::load_model_file(path)?;
             Ok(Box::leak(Box::new(model)))
         }
         None => Ok(configured_recognizer()),

@@ -13,8 +13,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Context;
-
 use crate::analysis::{EntityId, EntityKind, Mention, MentionForm, MentionId};
 use crate::corpus::{self, GoldDoc, Recase};
 use crate::recognize::model::ModelRecognizer;
@@ -325,17 +323,11 @@ fn json(path: &str, casing: &str, recognizer_only: bool, report: &Report) -> ser
 }
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
-    let loaded = match &args.model {
-        Some(path) => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            Some(
-                ModelRecognizer::from_bytes(&bytes)
-                    .with_context(|| format!("loading {}", path.display()))?,
-            )
-        }
-        None => None,
-    };
+    let loaded = args
+        .model
+        .as_deref()
+        .map(super::load_model_file)
+        .transpose()?;
     let recognizer: &dyn Recognizer = match &loaded {
         Some(model) => model,
         None => {

@@ -6,9 +6,13 @@ pub mod eval;
 mod files;
 pub mod train;
 
+use std::path::Path;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
+
+use crate::recognize::model::ModelRecognizer;
 
 #[derive(Parser)]
 #[command(
@@ -73,4 +77,11 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// A model file from `dramatis train`, for `--model`: unreadable or invalid
+/// is an error naming the file.
+fn load_model_file(path: &Path) -> anyhow::Result<ModelRecognizer> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    ModelRecognizer::from_bytes(&bytes).with_context(|| format!("loading {}", path.display()))
 }

@@ -81,22 +81,41 @@ fn coin(seed: u64, index: usize, salt: u64, p: f64) -> bool {
     ((z >> 11) as f64 / (1u64 << 53) as f64) < p
 }
 
-/// Training documents with their case-changed copies; `weights[k]` (1 when
-/// absent) repeats document `k`. Copies of one document share a jackknife
-/// group, so no stage-one model tags a document it has seen.
+/// How the standoff documents, which come after the CoNLL ones, are learned.
+#[derive(Copy, Clone)]
+struct Standoff {
+    /// Index of the first standoff document.
+    first: usize,
+    /// How many times each is learned per epoch.
+    weight: usize,
+    /// Their gold has no MISC kind, so unmarked names may be anything.
+    misc_unannotated: bool,
+}
+
+impl Standoff {
+    /// Every document treated alike (development data).
+    const NONE: Standoff = Standoff {
+        first: usize::MAX,
+        weight: 1,
+        misc_unannotated: false,
+    };
+}
+
+/// Training documents with their case-changed copies. Copies of one
+/// document share a jackknife group, so no stage-one model tags a document
+/// it has seen.
 fn prepare(
     docs: &[GoldDoc],
-    weights: &[usize],
-    misc_unannotated: &[bool],
+    standoff: Standoff,
     knowledge: &Knowledge,
     augment: f64,
     seed: u64,
 ) -> (Vec<TrainDoc>, Projection) {
     let mut out = Vec::new();
     let mut total = Projection::default();
-    let mut add = |doc: &GoldDoc, group: usize, out: &mut Vec<TrainDoc>| {
+    let mut add = |doc: &GoldDoc, group: usize, misc_unannotated: bool, out: &mut Vec<TrainDoc>| {
         let (mut train_doc, stats) = TrainDoc::new(&doc.text, &doc.span_pairs(), knowledge, group);
-        if misc_unannotated.get(group).copied().unwrap_or(false) {
+        if misc_unannotated {
             train_doc = train_doc.with_misc_unannotated();
         }
         total.spans += stats.spans;
@@ -105,14 +124,21 @@ fn prepare(
         out.push(train_doc);
     };
     for (k, doc) in docs.iter().enumerate() {
-        for _ in 0..weights.get(k).copied().unwrap_or(1).max(1) {
-            add(doc, k, &mut out);
+        let is_standoff = k >= standoff.first;
+        let misc = is_standoff && standoff.misc_unannotated;
+        let repeats = if is_standoff {
+            standoff.weight.max(1)
+        } else {
+            1
+        };
+        for _ in 0..repeats {
+            add(doc, k, misc, &mut out);
         }
         if coin(seed, k, 0x5550, augment) {
-            add(&corpus::recase(doc, Recase::Upper), k, &mut out);
+            add(&corpus::recase(doc, Recase::Upper), k, misc, &mut out);
         }
         if coin(seed, k, 0x4c4f, augment) {
-            add(&corpus::recase(doc, Recase::Lower), k, &mut out);
+            add(&corpus::recase(doc, Recase::Lower), k, misc, &mut out);
         }
     }
     (out, total)
@@ -127,33 +153,16 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     }
     let started = Instant::now();
     let knowledge = Knowledge::builtin();
-    let gold = load(&args.conll, &[])?;
-    let conll_docs = gold.len();
-    let mut gold = gold;
+    let mut gold = load(&args.conll, &[])?;
+    let standoff = Standoff {
+        first: gold.len(),
+        weight: args.standoff_weight,
+        misc_unannotated: args.misc_unannotated,
+    };
     gold.extend(load(&[], &args.standoff)?);
     let dev_gold = load(&args.dev_conll, &args.dev_standoff)?;
-    let weights: Vec<usize> = (0..gold.len())
-        .map(|k| {
-            if k < conll_docs {
-                1
-            } else {
-                args.standoff_weight.max(1)
-            }
-        })
-        .collect();
-    // Standoff gold has no MISC kind: its unmarked names may be anything.
-    let misc_unannotated: Vec<bool> = (0..gold.len())
-        .map(|k| k >= conll_docs && args.misc_unannotated)
-        .collect();
-    let (docs, stats) = prepare(
-        &gold,
-        &weights,
-        &misc_unannotated,
-        knowledge,
-        args.augment,
-        args.seed,
-    );
-    let (dev, _) = prepare(&dev_gold, &[], &[], knowledge, 0.0, args.seed);
+    let (docs, stats) = prepare(&gold, standoff, knowledge, args.augment, args.seed);
+    let (dev, _) = prepare(&dev_gold, Standoff::NONE, knowledge, 0.0, args.seed);
     let tokens: usize = docs.iter().map(TrainDoc::tokens).sum();
     eprintln!(
         "training on {} documents ({} with case-changed copies, {tokens} tokens); {} gold names, {} not on token boundaries, {} nested; dev: {} documents",

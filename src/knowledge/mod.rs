@@ -74,6 +74,15 @@ impl std::ops::BitOr for LexFlags {
     }
 }
 
+/// Where an event word stands in an event's name.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EventHead {
+    /// "Cyclone Phailin", "Battle of Hastings".
+    Leads,
+    /// "Summer Olympic Games", "Bengali New Year".
+    Ends,
+}
+
 /// What the gazetteer knows about a (possibly multi-word) name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
@@ -157,8 +166,9 @@ pub struct Knowledge {
     common: FxHashSet<String>,
     /// Longest entry, in words, to bound phrase matching.
     max_phrase_words: usize,
-    /// Words heading the name of an event ("Cyclone", "Games").
-    event_words: FxHashSet<String>,
+    /// Words heading the name of an event ("Cyclone", "Games"), with where
+    /// in the name they stand.
+    event_words: FxHashMap<String, EventHead>,
     /// Position of each surname in the list, most frequent first.
     surname_ranks: FxHashMap<String, u32>,
     /// Every proper word-prefix of a multi-word key ("new", "new york"):
@@ -316,7 +326,15 @@ impl Knowledge {
         }
         // Not a word flag: the model does not read them (so they can change
         // without retraining); only the resolver does.
-        k.event_words = rows(sources.event_words).map(|r| fold_fast(r[0])).collect();
+        k.event_words = rows(sources.event_words)
+            .map(|r| {
+                let head = match r.get(1).copied() {
+                    Some("leads") => EventHead::Leads,
+                    _ => EventHead::Ends,
+                };
+                (fold_fast(r[0]), head)
+            })
+            .collect();
         for (rank, row) in rows(sources.surnames).enumerate() {
             let rank = u32::try_from(rank).unwrap_or(u32::MAX);
             k.surname_ranks.entry(fold_fast(row[0])).or_insert(rank);
@@ -370,10 +388,10 @@ impl Knowledge {
         });
     }
 
-    /// Whether `word` heads the name of an event ("Cyclone Phailin",
-    /// "Summer Olympic Games"), case-insensitively.
-    pub fn is_event_word(&self, word: &str) -> bool {
-        self.event_words.contains(&fold_fast(word))
+    /// Whether `word` heads the name of an event, and from which end
+    /// ("Cyclone Phailin", "Summer Olympic Games"), case-insensitively.
+    pub fn event_head(&self, word: &str) -> Option<EventHead> {
+        self.event_words.get(&fold_fast(word)).copied()
     }
 
     /// Whether `word` is among the `top` most frequent surnames ("Park" is,
@@ -515,7 +533,7 @@ mod tests {
             surnames: "Traore\n",
             org_suffixes: "Council\n",
             place_words: "River\n",
-            event_words: "Cyclone\n",
+            event_words: "Cyclone\tleads\n",
             common_words: "the\nmet\n",
         })
     }

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::analysis::{Analysis, Entity, EntityId, EntityKind, Mention, MentionForm, MentionId};
-use crate::knowledge::{Knowledge, LexFlags};
+use crate::knowledge::{EventHead, Knowledge, LexFlags};
 use crate::recognize::Candidate;
 use crate::text::{fold_key, Document, Span, TokenShape};
 use acronym::{find_definitions, is_acronym, AcronymDefinition};
@@ -228,21 +228,31 @@ fn complete_truncated_names(doc: &Document<'_>, named: &mut [Named]) {
     let words = |r: &std::ops::Range<usize>| -> Vec<&str> {
         r.clone().map(|i| doc.token_text(i)).collect()
     };
-    let mut long_names: Vec<Vec<&str>> = named
+    // Keyed by last word: a name can only complete into one ending like it.
+    let mut long_names: FxHashMap<&str, Vec<Vec<&str>>> = FxHashMap::default();
+    for n in named
         .iter()
         .filter(|n| n.tokens.len() >= 2 && n.tokens.end <= doc.tokens.len())
-        .map(|n| words(&n.tokens))
-        .collect();
+    {
+        let name = words(&n.tokens);
+        let same_end = long_names
+            .entry(doc.token_text(n.tokens.end - 1))
+            .or_default();
+        if !same_end.contains(&name) {
+            same_end.push(name);
+        }
+    }
     if long_names.is_empty() {
         return;
     }
-    long_names.sort();
-    long_names.dedup();
     for index in 0..named.len() {
         let n = &named[index];
-        if n.tokens.end > doc.tokens.len() {
+        if n.tokens.is_empty() || n.tokens.end > doc.tokens.len() {
             continue;
         }
+        let Some(candidates) = long_names.get(doc.token_text(n.tokens.end - 1)) else {
+            continue;
+        };
         let own = words(&n.tokens);
         let floor = if index == 0 {
             0
@@ -250,7 +260,7 @@ fn complete_truncated_names(doc: &Document<'_>, named: &mut [Named]) {
             named[index - 1].tokens.end
         };
         let mut best = n.tokens.start;
-        for long in &long_names {
+        for long in candidates {
             let missing = long.len().saturating_sub(own.len());
             if missing == 0 || !long.ends_with(&own) || n.tokens.start < floor + missing {
                 continue;
@@ -645,27 +655,14 @@ fn appositive_kind(doc: &Document<'_>, end: usize) -> Option<EntityKind> {
     }
 }
 
-/// Event words that head a name from its start ("Cyclone Phailin",
-/// "Battle of Hastings"); the others end it ("Summer Olympic Games").
-const LEADING_EVENT_WORDS: &[&str] = &[
-    "cyclone",
-    "hurricane",
-    "typhoon",
-    "tornado",
-    "storm",
-    "operation",
-    "battle",
-    "siege",
-];
-
 /// The name of an event is none of our kinds (CoNLL calls it MISC): drop
 /// "Cyclone Phailin", "Summer Olympic Games", "Operation Serval", and the
 /// bare "Phailin" that later stands for the storm.
 fn drop_event_names(doc: &Document<'_>, named: &mut Vec<Named>, knowledge: &Knowledge) {
-    let event_word = |i: usize| {
-        i < doc.tokens.len()
-            && doc.tokens[i].shape == TokenShape::Capitalized
-            && knowledge.is_event_word(doc.token_text(i))
+    let event_head = |i: usize| {
+        (i < doc.tokens.len() && doc.tokens[i].shape == TokenShape::Capitalized)
+            .then(|| knowledge.event_head(doc.token_text(i)))
+            .flatten()
     };
     let mut tails: Vec<String> = Vec::new();
     named.retain(|n| {
@@ -673,11 +670,8 @@ fn drop_event_names(doc: &Document<'_>, named: &mut Vec<Named>, knowledge: &Know
             return true;
         }
         let (first, last) = (n.tokens.start, n.tokens.end - 1);
-        let leading = event_word(first)
-            && n.kind != EntityKind::Person
-            && LEADING_EVENT_WORDS.contains(&doc.token_text(first).to_lowercase().as_str());
-        let trailing = event_word(last)
-            && !LEADING_EVENT_WORDS.contains(&doc.token_text(last).to_lowercase().as_str())
+        let leading = event_head(first) == Some(EventHead::Leads) && n.kind != EntityKind::Person;
+        let trailing = event_head(last) == Some(EventHead::Ends)
             && !n.tokens.clone().any(|i| {
                 knowledge
                     .word_flags(doc.token_text(i))

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::tags::{coarse, decode, NUM_TYPES};
-use crate::knowledge::clusters::{prefix, WordClusters};
+use crate::knowledge::clusters::{self, prefix};
 use crate::knowledge::Knowledge;
 use crate::text::Document;
 
@@ -186,8 +186,7 @@ fn word_hash(word: &str) -> u64 {
 fn cluster_index() -> &'static FxHashMap<u64, u32> {
     static INDEX: OnceLock<FxHashMap<u64, u32>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        WordClusters::builtin()
-            .iter()
+        clusters::entries(clusters::BUILTIN)
             .map(|(word, path)| (word_hash(word), path))
             .collect()
     })
