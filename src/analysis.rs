@@ -180,7 +180,21 @@ pub struct Diagnostic {
     pub message: String,
     /// Other places that explain the diagnostic, with a short label each.
     pub related: Vec<(Span, String)>,
+    /// Places in other files of the project that explain it.
+    pub related_elsewhere: Vec<RelatedInFile>,
     pub fix: Option<Fix>,
+}
+
+/// Index of a file in a project, in reading order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A span of another file of the project, with a short label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelatedInFile {
+    pub file: FileId,
+    pub span: Span,
+    pub label: String,
 }
 
 /// Everything the core knows about one document.
@@ -213,5 +227,57 @@ impl Analysis {
             .into_iter()
             .flat_map(|e| e.mentions.iter())
             .filter_map(|m| self.mention(*m))
+    }
+
+    /// Keeps only the mentions `keep` accepts, renumbering mentions and
+    /// entities; an entity left without mentions goes, and so do the
+    /// diagnostics on removed mentions. Returns the old → new mention and
+    /// entity ids.
+    pub fn retain_mentions(
+        &mut self,
+        keep: impl Fn(&Mention) -> bool,
+    ) -> (Vec<Option<MentionId>>, Vec<Option<EntityId>>) {
+        let old_mentions = std::mem::take(&mut self.mentions);
+        let mut new_mention: Vec<Option<MentionId>> = vec![None; old_mentions.len()];
+        let mut removed_spans = Vec::new();
+        for mention in old_mentions {
+            if keep(&mention) {
+                new_mention[mention.id.0 as usize] = Some(MentionId(self.mentions.len() as u32));
+                self.mentions.push(mention);
+            } else {
+                removed_spans.push(mention.span);
+            }
+        }
+        let old_entities = std::mem::take(&mut self.entities);
+        let mut new_entity: Vec<Option<EntityId>> = vec![None; old_entities.len()];
+        for mut entity in old_entities {
+            let mentions: Vec<MentionId> = entity
+                .mentions
+                .iter()
+                .filter_map(|m| new_mention.get(m.0 as usize).copied().flatten())
+                .collect();
+            let Some(&first) = mentions.first() else {
+                continue;
+            };
+            let id = EntityId(self.entities.len() as u32);
+            new_entity[entity.id.0 as usize] = Some(id);
+            entity.definition = new_mention
+                .get(entity.definition.0 as usize)
+                .copied()
+                .flatten()
+                .unwrap_or(first);
+            entity.id = id;
+            entity.mentions = mentions;
+            self.entities.push(entity);
+        }
+        for (index, mention) in self.mentions.iter_mut().enumerate() {
+            mention.id = MentionId(index as u32);
+            if let Some(entity) = new_entity.get(mention.entity.0 as usize).copied().flatten() {
+                mention.entity = entity;
+            }
+        }
+        self.diagnostics
+            .retain(|d| !removed_spans.contains(&d.span));
+        (new_mention, new_entity)
     }
 }

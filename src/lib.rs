@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod config;
 pub mod diagnostics;
 pub mod knowledge;
+pub mod project;
 pub mod recognize;
 pub mod resolve;
 pub mod text;

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 
 use super::files::{collect, Input};
+use super::project::{analyze_inputs, load_registry};
 use crate::analysis::{Analysis, Severity};
-use crate::text::TextFormat;
-use crate::{analyze, configured_recognizer, Config, Knowledge, Recognizer};
+use crate::{configured_recognizer, Recognizer};
 
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
 pub enum CheckFormat {
@@ -47,6 +47,9 @@ pub struct CheckArgs {
     /// Use this model file (from `dramatis train`) instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
+    /// The registry to use instead of the nearest `dramatis.toml`.
+    #[arg(long, value_name = "FILE")]
+    registry: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -60,16 +63,9 @@ pub struct AnnotateArgs {
     /// Use this model file (from `dramatis train`) instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
-}
-
-fn analyze_input(path: &str, text: &str, recognizer: &dyn Recognizer) -> Analysis {
-    analyze(
-        text,
-        TextFormat::from_path(path),
-        &Config::default(),
-        Knowledge::builtin(),
-        recognizer,
-    )
+    /// The registry to use instead of the nearest `dramatis.toml`.
+    #[arg(long, value_name = "FILE")]
+    registry: Option<PathBuf>,
 }
 
 /// The model named on the command line, else the configured one. A model
@@ -86,7 +82,7 @@ pub(crate) fn recognizer_for(model: Option<&Path>) -> anyhow::Result<&'static dy
     }
 }
 
-fn report_unreadable(input: &Input) -> bool {
+pub(crate) fn report_unreadable(input: &Input) -> bool {
     if let Err(err) = &input.text {
         eprintln!("error: {}: {err}", input.path);
         return true;
@@ -96,6 +92,7 @@ fn report_unreadable(input: &Input) -> bool {
 
 pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
+    let registry = load_registry(args.registry.as_deref(), &args.paths)?;
     let inputs = collect(&args.paths);
     let threshold = match args.deny {
         DenyLevel::Hint => Some(Severity::Hint),
@@ -110,13 +107,22 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let mut counts = [0usize; 4];
     let mut json_files = Vec::new();
     for input in &inputs {
-        if report_unreadable(input) {
-            io_errors = true;
-            continue;
-        }
+        io_errors |= report_unreadable(input);
+    }
+    let (readable, project) = analyze_inputs(&inputs, &registry, recognizer);
+    let texts: Vec<&str> = readable
+        .iter()
+        .map(|i| i.text.as_deref().unwrap_or(""))
+        .collect();
+    let elsewhere = |file: crate::analysis::FileId, span: crate::Span| {
+        let text = texts.get(file.0 as usize).copied().unwrap_or("");
+        let (line, column) = LineIndex::new(text).line_col(text, span.start.to_usize());
+        format!("{}:{line}:{column}", project.name_of(file))
+    };
+    for (index, input) in readable.iter().enumerate() {
         let Ok(text) = &input.text else { continue };
         files += 1;
-        let analysis = analyze_input(&input.path, text, recognizer);
+        let analysis = &project.files[index];
         let lines = LineIndex::new(text);
         for d in &analysis.diagnostics {
             counts[d.severity as usize] += 1;
@@ -126,6 +132,13 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             CheckFormat::Human => {
                 for d in &analysis.diagnostics {
                     write_human(&mut stdout, &input.path, text, &lines, d, color)?;
+                    for related in &d.related_elsewhere {
+                        let at = elsewhere(related.file, related.span);
+                        writeln!(stdout, "   = note: {at}: {}", related.label)?;
+                    }
+                    if !d.related_elsewhere.is_empty() {
+                        writeln!(stdout)?;
+                    }
                 }
             }
             CheckFormat::Json => {
@@ -270,9 +283,15 @@ fn write_human(
     writeln!(out)
 }
 
-/// The `annotate` JSON for one analysed file (the fixed contract).
-pub fn annotation_json(path: &str, text: &str, analysis: &Analysis) -> Value {
-    let entity_id = |id: crate::analysis::EntityId| format!("e{}", id.0 + 1);
+/// The `annotate` JSON for one analysed file (the fixed contract). Entity
+/// ids are the project's: one id per entity across the files of a run.
+pub fn annotation_json(
+    path: &str,
+    text: &str,
+    analysis: &Analysis,
+    project_id: &dyn Fn(crate::analysis::EntityId) -> u32,
+) -> Value {
+    let entity_id = |id: crate::analysis::EntityId| format!("e{}", project_id(id) + 1);
     let mentions: Vec<Value> = analysis
         .mentions
         .iter()
@@ -313,21 +332,22 @@ pub fn annotation_json(path: &str, text: &str, analysis: &Analysis) -> Value {
 
 pub fn run_annotate(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
+    let registry = load_registry(args.registry.as_deref(), &args.paths)?;
     let inputs = collect(&args.paths);
     let mut stdout = std::io::stdout().lock();
     let mut io_errors = false;
     let mut all = Vec::new();
     for input in &inputs {
-        if report_unreadable(input) {
-            io_errors = true;
-            continue;
-        }
+        io_errors |= report_unreadable(input);
+    }
+    let (readable, project) = analyze_inputs(&inputs, &registry, recognizer);
+    for (index, input) in readable.iter().enumerate() {
         let Ok(text) = &input.text else { continue };
-        let value = annotation_json(
-            &input.path,
-            text,
-            &analyze_input(&input.path, text, recognizer),
-        );
+        let file = crate::analysis::FileId(index as u32);
+        let project_id = |id: crate::analysis::EntityId| {
+            project.entity_of(file, id).map_or(u32::MAX - 1, |e| e.id.0)
+        };
+        let value = annotation_json(&input.path, text, &project.files[index], &project_id);
         match args.format {
             AnnotateFormat::Jsonl => writeln!(stdout, "{value}")?,
             AnnotateFormat::Json => all.push(value),

@@ -1,9 +1,11 @@
 //! The command line: a thin layer over the core. Each subcommand lives in its
 //! own module and returns the process exit code.
 
+mod cast;
 mod check;
 pub mod eval;
 mod files;
+mod project;
 pub mod train;
 
 use std::path::Path;
@@ -37,6 +39,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Print the entities and mentions of each file as JSON.
     Annotate(check::AnnotateArgs),
+    /// List the cast of a project: each entity with kind, aliases, mentions per file.
+    Cast(cast::CastArgs),
     /// Train the recognizer from CoNLL column files and standoff folders.
     Train(train::TrainArgs),
     /// Score the recognizer against gold data (exact-span P/R/F1).
@@ -56,6 +60,7 @@ pub fn main() -> ExitCode {
         Command::Lsp { stdio: _ } => crate::lsp::run_stdio(),
         Command::Check(args) => check::run_check(&args),
         Command::Annotate(args) => check::run_annotate(&args),
+        Command::Cast(args) => cast::run(&args),
         Command::Train(args) => train::run(&args),
         Command::Eval(args) => eval::run(&args),
     };

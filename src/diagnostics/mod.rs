@@ -38,6 +38,7 @@ pub fn diagnose(
                 code,
                 message,
                 related,
+                related_elsewhere: Vec::new(),
                 fix,
             });
         }
