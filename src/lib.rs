@@ -38,10 +38,31 @@ pub fn analyze(
     recognizer: &dyn Recognizer,
 ) -> Analysis {
     let doc = text::tokenize(text, format);
-    let mut candidates = recognizer.recognize(&doc, knowledge);
-    recognize::add_lexicon_groups(&doc, knowledge, &mut candidates);
-    let resolved = resolve::resolve(&doc, candidates, knowledge);
-    let diagnostics = diagnostics::diagnose(&doc, &resolved, knowledge, config);
+    let candidates = project::recognize_document(&doc, knowledge, recognizer);
+    analyze_document(&doc, candidates, config, knowledge)
+}
+
+/// The second half of [`analyze`]: resolution and diagnostics from the
+/// recognizer's candidates (which the edges may have cached).
+pub fn analyze_candidates(
+    text: &str,
+    format: TextFormat,
+    config: &Config,
+    knowledge: &Knowledge,
+    candidates: Vec<recognize::Candidate>,
+) -> Analysis {
+    let doc = text::tokenize(text, format);
+    analyze_document(&doc, candidates, config, knowledge)
+}
+
+fn analyze_document(
+    doc: &text::Document<'_>,
+    candidates: Vec<recognize::Candidate>,
+    config: &Config,
+    knowledge: &Knowledge,
+) -> Analysis {
+    let resolved = resolve::resolve(doc, candidates, knowledge);
+    let diagnostics = diagnostics::diagnose(doc, &resolved, knowledge, config);
     let mut analysis = resolved.analysis;
     analysis.diagnostics = diagnostics;
     analysis

@@ -1,14 +1,13 @@
 //! The paths of one `check`, `annotate` or `cast` run as one project: the
 //! registry above them, the reading order, one analysis across the files.
 
-use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use super::files::Input;
 use crate::project::registry::{Registry, REGISTRY_FILE};
-use crate::project::{analyze_project, recognize, Project, ProjectSource};
+use crate::project::{analyze_project, reading_order, recognize, Project, ProjectSource};
 use crate::text::TextFormat;
 use crate::{Config, Knowledge, Recognizer};
 
@@ -65,62 +64,29 @@ fn nearest_registry(start: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Compares paths as people number chapters: `ch2` before `ch10`.
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
-    loop {
-        match (a.first(), b.first()) {
-            (None, None) => return Ordering::Equal,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let da = a.iter().take_while(|c| c.is_ascii_digit()).count();
-                let db = b.iter().take_while(|c| c.is_ascii_digit()).count();
-                let (na, nb) = (&a[..da], &b[..db]);
-                let trim = |n: &[u8]| -> usize { n.iter().take_while(|&&c| c == b'0').count() };
-                let (ta, tb) = (&na[trim(na)..], &nb[trim(nb)..]);
-                let order = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb));
-                if order != Ordering::Equal {
-                    return order;
-                }
-                a = &a[da..];
-                b = &b[db..];
-            }
-            (Some(x), Some(y)) => {
-                let order = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
-                if order != Ordering::Equal {
-                    return order;
-                }
-                a = &a[1..];
-                b = &b[1..];
-            }
-        }
-    }
-}
-
 /// Sorts readable inputs into reading order: the registry's `order` first,
 /// the rest in natural path order.
-pub fn reading_order(inputs: &mut [&Input], registry: &LoadedRegistry) {
-    let rank = |input: &Input| -> usize {
-        let Some(root) = &registry.root else {
-            return usize::MAX;
-        };
-        let path = std::fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone().into());
-        registry
-            .registry
-            .order
-            .iter()
-            .position(|o| {
-                root.join(o) == path
-                    || std::fs::canonicalize(root.join(o)).ok() == Some(path.clone())
-            })
-            .unwrap_or(usize::MAX)
-    };
-    inputs.sort_by(|a, b| {
-        rank(a)
-            .cmp(&rank(b))
-            .then_with(|| natural_cmp(&a.path, &b.path))
-    });
+fn in_reading_order<'i>(inputs: Vec<&'i Input>, registry: &LoadedRegistry) -> Vec<&'i Input> {
+    let relative: Vec<String> = inputs
+        .iter()
+        .map(|input| {
+            let path = Path::new(&input.path);
+            registry
+                .root
+                .as_ref()
+                .and_then(|root| {
+                    let absolute = std::fs::canonicalize(path).ok()?;
+                    let root = std::fs::canonicalize(root).ok()?;
+                    Some(absolute.strip_prefix(root).ok()?.display().to_string())
+                })
+                .unwrap_or_else(|| input.path.clone())
+        })
+        .collect();
+    let names: Vec<&str> = relative.iter().map(String::as_str).collect();
+    reading_order(&names, &registry.registry.order)
+        .into_iter()
+        .map(|i| inputs[i])
+        .collect()
 }
 
 /// Analyses the readable inputs as one project, in reading order; returns
@@ -130,8 +96,8 @@ pub fn analyze_inputs<'i>(
     registry: &LoadedRegistry,
     recognizer: &dyn Recognizer,
 ) -> (Vec<&'i Input>, Project) {
-    let mut readable: Vec<&Input> = inputs.iter().filter(|i| i.text.is_ok()).collect();
-    reading_order(&mut readable, registry);
+    let readable: Vec<&Input> = inputs.iter().filter(|i| i.text.is_ok()).collect();
+    let readable = in_reading_order(readable, registry);
     let knowledge = Knowledge::builtin();
     let texts: Vec<&str> = readable
         .iter()
@@ -160,20 +126,4 @@ pub fn analyze_inputs<'i>(
         .collect();
     let project = analyze_project(&sources, &registry.registry, &Config::default(), knowledge);
     (readable, project)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chapters_sort_as_numbered() {
-        let mut names = vec!["ch10.md", "ch2.md", "ch1.md", "Ch3.md", "appendix.md"];
-        names.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(
-            names,
-            ["appendix.md", "ch1.md", "ch2.md", "Ch3.md", "ch10.md"]
-        );
-        assert_eq!(natural_cmp("a02", "a2"), Ordering::Equal);
-    }
 }

@@ -62,12 +62,18 @@ pub struct ClientSupport {
     pub code_lens_refresh: bool,
     /// `window/workDoneProgress/create` is allowed.
     pub work_done_progress: bool,
+    /// File watchers can be registered at run time.
+    pub watched_files_dynamic: bool,
 }
 
 impl ClientSupport {
     pub fn from_capabilities(capabilities: &ClientCapabilities) -> Self {
         let workspace = capabilities.workspace.as_ref();
         ClientSupport {
+            watched_files_dynamic: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false),
             pull_configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
             inlay_hint_refresh: workspace
                 .and_then(|w| w.inlay_hint.as_ref())

@@ -8,7 +8,10 @@ use tower_lsp_server::ls_types::{
 
 use super::documents::{Analyzed, Revision};
 use super::position::{offset_to_position, position_to_offset, Encoding};
+use super::project::ProjectSnapshot;
+use crate::analysis::FileId;
 use crate::analysis::{Entity, Mention};
+use crate::project::{MentionRef, ProjectEntity};
 use crate::{Analysis, ByteOffset, Severity, Span};
 
 /// One analysed revision, seen through the negotiated position encoding.
@@ -18,6 +21,8 @@ pub struct View<'a> {
     pub text: &'a str,
     pub analysis: &'a Analysis,
     pub encoding: Encoding,
+    /// The project this document was analysed in, and its place there.
+    pub project: Option<(&'a ProjectSnapshot, FileId)>,
 }
 
 impl<'a> View<'a> {
@@ -28,7 +33,41 @@ impl<'a> View<'a> {
             text: &analyzed.text,
             analysis: &analyzed.analysis,
             encoding,
+            project: None,
         }
+    }
+
+    /// A file of a project snapshot, as the snapshot saw it.
+    pub fn in_project(
+        uri: &'a Uri,
+        snapshot: &'a ProjectSnapshot,
+        file: FileId,
+        encoding: Encoding,
+    ) -> Option<Self> {
+        let seen = snapshot.file(file)?;
+        Some(View {
+            uri,
+            rope: &seen.rope,
+            text: &seen.text,
+            analysis: snapshot.project.analysis(file)?,
+            encoding,
+            project: Some((snapshot, file)),
+        })
+    }
+
+    /// The project entity of a mention of this document.
+    pub fn project_entity(&self, mention: &Mention) -> Option<&'a ProjectEntity> {
+        let (snapshot, file) = self.project?;
+        snapshot.project.entity_of(file, mention.entity)
+    }
+
+    /// A project mention of this document.
+    pub fn mention_ref(&self, mention: &Mention) -> Option<MentionRef> {
+        let (_, file) = self.project?;
+        Some(MentionRef {
+            file,
+            mention: mention.id,
+        })
     }
 
     pub fn position(&self, offset: ByteOffset) -> Position {
@@ -64,7 +103,7 @@ impl<'a> View<'a> {
     }
 
     pub fn diagnostic(&self, diagnostic: &crate::Diagnostic) -> lsp::Diagnostic {
-        let related: Vec<DiagnosticRelatedInformation> = diagnostic
+        let mut related: Vec<DiagnosticRelatedInformation> = diagnostic
             .related
             .iter()
             .map(|(span, message)| DiagnosticRelatedInformation {
@@ -72,6 +111,14 @@ impl<'a> View<'a> {
                 message: message.clone(),
             })
             .collect();
+        if let Some((snapshot, _)) = self.project {
+            related.extend(diagnostic.related_elsewhere.iter().filter_map(|r| {
+                Some(DiagnosticRelatedInformation {
+                    location: snapshot.span_location(r.file, r.span, self.encoding)?,
+                    message: r.label.clone(),
+                })
+            }));
+        }
         lsp::Diagnostic {
             range: self.range(diagnostic.span),
             severity: Some(severity(diagnostic.severity)),

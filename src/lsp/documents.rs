@@ -18,6 +18,7 @@ use tokio::sync::{OnceCell, Semaphore};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::position::{position_to_char, Encoding};
+use crate::recognize::Candidate;
 use crate::{Analysis, Config, Knowledge, TextFormat};
 
 /// One version of one document, with its analysis computed at most once.
@@ -39,6 +40,8 @@ pub struct Revision {
 pub struct Analyzed {
     pub text: String,
     pub analysis: Analysis,
+    /// What recognition found: the project analysis starts from these.
+    pub candidates: Arc<Vec<Candidate>>,
 }
 
 /// Why a revision has no analysis.
@@ -111,17 +114,22 @@ fn analyze_guarded(
     config: &Config,
 ) -> Result<Arc<Analyzed>, String> {
     let text = rope.to_string();
-    let analysis = analyze_catching_panics(&text, format, config)?;
-    Ok(Arc::new(Analyzed { text, analysis }))
+    let (analysis, candidates) = analyze_catching_panics(&text, format, config)?;
+    Ok(Arc::new(Analyzed {
+        text,
+        analysis,
+        candidates: Arc::new(candidates),
+    }))
 }
 
 /// `analyze` with a panic turned into an error message: one bad document
-/// costs one error, never the server.
+/// costs one error, never the server. Returns the recognizer's candidates
+/// too, for the project analysis.
 pub fn analyze_catching_panics(
     text: &str,
     format: TextFormat,
     config: &Config,
-) -> Result<Analysis, String> {
+) -> Result<(Analysis, Vec<Candidate>), String> {
     catch_unwind(AssertUnwindSafe(|| {
         if let Some(marker) = std::env::var_os(PANIC_TRIGGER_VAR) {
             let marker = marker.to_string_lossy();
@@ -129,13 +137,12 @@ pub fn analyze_catching_panics(
                 panic!("panic trigger found in the document");
             }
         }
-        crate::analyze(
-            text,
-            format,
-            config,
-            Knowledge::builtin(),
-            crate::configured_recognizer(),
-        )
+        let knowledge = Knowledge::builtin();
+        let candidates =
+            crate::project::recognize(text, format, knowledge, crate::configured_recognizer());
+        let analysis =
+            crate::analyze_candidates(text, format, config, knowledge, candidates.clone());
+        (analysis, candidates)
     }))
     .map_err(|payload| format!("analysis panicked: {}", panic_message(payload.as_ref())))
 }

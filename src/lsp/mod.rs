@@ -20,6 +20,7 @@ mod convert;
 mod documents;
 mod features;
 pub mod position;
+mod project;
 mod server;
 pub mod settings;
 mod workspace;

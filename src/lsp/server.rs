@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -21,10 +21,12 @@ use super::capabilities::{server_capabilities, ClientSupport};
 use super::convert::View;
 use super::documents::{panic_message, AnalysisError, ChangeError, Documents, Revision};
 use super::features::navigation::{mention_locations, same_entity};
-use super::features::{actions, navigation, outline};
+use super::features::{self, actions, navigation, outline};
 use super::position::Encoding;
+use super::project::{compute, LoadedRegistry, ProjectInput, ProjectSnapshot, ProjectState};
 use super::settings::{Settings, UNKNOWN_SETTING};
-use super::workspace::{index_file, root_path, walk, WorkspaceIndex};
+use super::workspace::{index_file, is_prose_path, root_path, walk, WorkspaceIndex};
+use crate::analysis::FileId;
 use crate::EntityKind;
 
 /// Work-done progress is reported after every this many indexed files.
@@ -32,6 +34,12 @@ const PROGRESS_EVERY: usize = 50;
 
 /// Quiet time after the last edit before diagnostics are recomputed.
 const DIAGNOSTICS_DEBOUNCE: Duration = Duration::from_millis(200);
+
+/// Quiet time before the project cast is recomputed after a change.
+const PROJECT_DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// How often the registry file is checked when the client cannot watch it.
+const REGISTRY_POLL: Duration = Duration::from_secs(2);
 
 pub struct Backend {
     shared: Arc<Shared>,
@@ -41,6 +49,7 @@ struct Shared {
     client: Client,
     documents: Documents,
     index: WorkspaceIndex,
+    project: ProjectState,
     session: Mutex<Session>,
     shutdown_requested: Arc<AtomicBool>,
 }
@@ -65,6 +74,7 @@ impl Backend {
                 client,
                 documents: Documents::default(),
                 index: WorkspaceIndex::default(),
+                project: ProjectState::default(),
                 session: Mutex::new(Session::default()),
                 shutdown_requested,
             }),
@@ -86,6 +96,12 @@ impl Backend {
             return Ok(None);
         };
         let encoding = self.session().encoding;
+        if let Some((snapshot, file)) = self.shared.current_snapshot(&revision) {
+            if let Some(view) = View::in_project(&revision.uri, &snapshot, file, encoding) {
+                return catch_unwind(AssertUnwindSafe(|| feature(&view)))
+                    .map_err(|payload| internal_error(panic_message(payload.as_ref())));
+            }
+        }
         let analyzed = revision.analysis().await.map_err(analysis_error)?;
         let view = View::new(&revision, &analyzed, encoding);
         catch_unwind(AssertUnwindSafe(|| feature(&view)))
@@ -136,6 +152,7 @@ impl Backend {
             self.shared.clone().start_indexing();
         }
         if old.config != settings.config {
+            self.shared.clone().schedule_project();
             for revision in self.shared.documents.set_config(settings.config.clone()) {
                 self.shared
                     .clone()
@@ -189,6 +206,35 @@ impl Backend {
         }
     }
 
+    /// Asks the client to tell us when prose files or the registry change.
+    async fn watch_files(&self) {
+        let watchers: Vec<FileSystemWatcher> = ["**/dramatis.toml", "**/*.{txt,text,md,markdown}"]
+            .iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.to_string()),
+                kind: None,
+            })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: "dramatis-watch".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        let client = self.shared.client.clone();
+        let shared = self.shared.clone();
+        // A request to the client: not awaited in the handler.
+        tokio::spawn(async move {
+            if client
+                .register_capability(vec![registration])
+                .await
+                .is_err()
+            {
+                shared.poll_registry();
+            }
+        });
+    }
+
     async fn log(&self, level: MessageType, message: String) {
         self.shared.client.log_message(level, message).await;
     }
@@ -197,6 +243,185 @@ impl Backend {
 impl Shared {
     fn session(&self) -> MutexGuard<'_, Session> {
         self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The workspace is one project when it has folders and the index is on.
+    fn project_root(&self) -> Option<PathBuf> {
+        let session = self.session();
+        if !session.settings.workspace_index {
+            return None;
+        }
+        session.roots.first().cloned()
+    }
+
+    fn in_project(&self, uri: &Uri) -> bool {
+        let roots = self.session().roots.clone();
+        root_path(uri).is_some_and(|p| roots.iter().any(|r| p.starts_with(r)))
+    }
+
+    /// The latest project snapshot, if it was computed from this very
+    /// revision of the document.
+    fn current_snapshot(&self, revision: &Revision) -> Option<(Arc<ProjectSnapshot>, FileId)> {
+        let snapshot = self.project.latest()?;
+        let file = snapshot.file_of(&revision.uri)?;
+        (snapshot.file(file)?.revision == Some(revision.number)).then_some((snapshot, file))
+    }
+
+    /// Recomputes the project cast soon; changes arriving meanwhile are
+    /// coalesced into one more computation.
+    fn schedule_project(self: Arc<Self>) {
+        let Some(root) = self.project_root() else {
+            return;
+        };
+        if !self.project.begin() {
+            return;
+        }
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(PROJECT_DEBOUNCE).await;
+                self.recompute_project(&root).await;
+                if !self.project.finish() {
+                    break;
+                }
+            }
+        });
+    }
+
+    async fn recompute_project(self: &Arc<Self>, root: &Path) {
+        let mut inputs = Vec::new();
+        let mut open_paths: HashSet<PathBuf> = HashSet::new();
+        for revision in self.documents.all() {
+            if !self.in_project(&revision.uri) {
+                continue;
+            }
+            let Ok(analyzed) = revision.analysis().await else {
+                continue;
+            };
+            open_paths.extend(root_path(&revision.uri));
+            inputs.push(ProjectInput {
+                uri: revision.uri.clone(),
+                text: Arc::new(analyzed.text.clone()),
+                format: revision.format,
+                candidates: analyzed.candidates.clone(),
+                revision: Some(revision.number),
+            });
+        }
+        for (path, file) in self.index.files() {
+            if open_paths.contains(&path) {
+                continue;
+            }
+            inputs.push(ProjectInput {
+                uri: file.uri().clone(),
+                text: file.text.clone(),
+                format: file.format,
+                candidates: file.candidates.clone(),
+                revision: None,
+            });
+        }
+        let registry = self.project.registry();
+        let config = self.session().settings.config.clone();
+        let root = root.to_path_buf();
+        let computed = tokio::task::spawn_blocking(move || {
+            catch_unwind(AssertUnwindSafe(|| {
+                compute(inputs, &registry.registry, Some(&root), &config)
+            }))
+        })
+        .await;
+        let snapshot = match computed {
+            Ok(Ok(snapshot)) => Arc::new(snapshot),
+            Ok(Err(payload)) => {
+                let message = format!(
+                    "dramatis: project analysis panicked: {}",
+                    panic_message(payload.as_ref())
+                );
+                self.client.log_message(MessageType::ERROR, message).await;
+                return;
+            }
+            Err(err) => {
+                let message = format!("dramatis: project analysis failed: {err}");
+                self.client.log_message(MessageType::ERROR, message).await;
+                return;
+            }
+        };
+        self.project.set_latest(snapshot.clone());
+        self.publish_project_diagnostics(&snapshot).await;
+    }
+
+    /// Diagnostics of every open document the snapshot is current for.
+    async fn publish_project_diagnostics(&self, snapshot: &ProjectSnapshot) {
+        let encoding = self.session().encoding;
+        for revision in self.documents.all() {
+            let Some(file) = snapshot.file_of(&revision.uri) else {
+                continue;
+            };
+            if snapshot.file(file).and_then(|f| f.revision) != Some(revision.number) {
+                continue;
+            }
+            let diagnostics = catch_unwind(AssertUnwindSafe(|| {
+                View::in_project(&revision.uri, snapshot, file, encoding)
+                    .map(|view| actions::diagnostics(&view))
+            }));
+            let Ok(Some(diagnostics)) = diagnostics else {
+                continue;
+            };
+            if self.documents.is_current(&revision) {
+                self.client
+                    .publish_diagnostics(revision.uri.clone(), diagnostics, Some(revision.version))
+                    .await;
+            }
+        }
+    }
+
+    /// Reads the registry at the project root again; publishes its problems
+    /// on the file and recomputes the cast.
+    async fn reload_registry(self: &Arc<Self>) {
+        let Some(root) = self.project_root() else {
+            return;
+        };
+        let loaded = tokio::task::spawn_blocking(move || LoadedRegistry::read(&root))
+            .await
+            .unwrap_or_default();
+        if let Some(uri) = loaded.uri() {
+            let rope = ropey::Rope::from_str(&loaded.text);
+            let encoding = self.session().encoding;
+            let diagnostics = loaded
+                .problems
+                .iter()
+                .map(|problem| {
+                    super::features::actions::registry_diagnostic(&rope, problem, encoding)
+                })
+                .collect();
+            self.client
+                .publish_diagnostics(uri, diagnostics, None)
+                .await;
+        }
+        self.project.set_registry(loaded);
+        self.clone().schedule_project();
+    }
+
+    /// Without file watching from the client, checks the registry's
+    /// modification time now and then.
+    fn poll_registry(self: Arc<Self>) {
+        tokio::spawn(async move {
+            let mut seen: Option<std::time::SystemTime> = None;
+            loop {
+                tokio::time::sleep(REGISTRY_POLL).await;
+                if self.shutdown_requested.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Some(path) = self.project.registry().path.clone() else {
+                    continue;
+                };
+                let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+                if modified != seen {
+                    let first = seen.is_none() && modified.is_some();
+                    seen = modified;
+                    if !first {
+                        self.reload_registry().await;
+                    }
+                }
+            }
+        });
     }
 
     /// Empties the index and, if it is on and there is a workspace, fills it
@@ -301,6 +526,7 @@ impl Shared {
         self.client
             .log_message(MessageType::INFO, format!("dramatis: indexed {summary}"))
             .await;
+        self.schedule_project();
     }
 
     /// Re-reads one file the index already holds (so .gitignore'd files
@@ -329,12 +555,23 @@ impl Shared {
                 }
                 Err(_) => self.index.remove(&path),
             }
+            self.schedule_project();
         });
     }
 
     /// Publishes the diagnostics of `revision` after `delay`, unless a newer
     /// revision has replaced it by then (its own task will publish).
     fn schedule_diagnostics(self: Arc<Self>, revision: Arc<Revision>, delay: Duration) {
+        if self.project_root().is_some() && self.in_project(&revision.uri) {
+            // The project publishes, with what the other files say.
+            let shared = self.clone();
+            tokio::spawn(async move {
+                // Analyse this revision now, so the project has it at hand.
+                let _ = revision.analysis().await;
+                shared.schedule_project();
+            });
+            return;
+        }
         tokio::spawn(async move {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
@@ -427,6 +664,15 @@ impl LanguageServer for Backend {
         }
         self.session().index_ready = true;
         self.shared.clone().start_indexing();
+        if self.shared.project_root().is_some() {
+            self.shared.reload_registry().await;
+            let dynamic = self.session().client.watched_files_dynamic;
+            if dynamic {
+                self.watch_files().await;
+            } else {
+                self.shared.clone().poll_registry();
+            }
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -480,15 +726,41 @@ impl LanguageServer for Backend {
                 .publish_diagnostics(uri, Vec::new(), None)
                 .await;
         }
+        self.shared.clone().schedule_project();
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let registry_path = self.shared.project.registry().path.clone();
         for change in params.changes {
             let Some(path) = root_path(&change.uri) else {
                 continue;
             };
+            if Some(&path) == registry_path.as_ref() {
+                self.shared.reload_registry().await;
+                continue;
+            }
+            if change.typ == FileChangeType::CREATED && is_prose_path(&path) {
+                let generation = self.shared.index.generation();
+                let shared = self.shared.clone();
+                tokio::spawn(async move {
+                    let (encoding, config) = {
+                        let session = shared.session();
+                        (session.encoding, session.settings.config.clone())
+                    };
+                    let file = path.clone();
+                    let indexed =
+                        tokio::task::spawn_blocking(move || index_file(&file, encoding, &config))
+                            .await;
+                    if let Ok(Ok(indexed)) = indexed {
+                        shared.index.insert(generation, path, indexed);
+                        shared.schedule_project();
+                    }
+                });
+                continue;
+            }
             if change.typ == FileChangeType::DELETED {
                 self.shared.index.remove(&path);
+                self.shared.clone().schedule_project();
             } else {
                 self.shared.clone().reindex_file(path);
             }
@@ -530,6 +802,14 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let at = params.text_document_position;
         let include_declaration = params.context.include_declaration;
+        let in_project = self
+            .with_view(&at.text_document.uri, |view| {
+                navigation::project_references(view, at.position, include_declaration)
+            })
+            .await?;
+        if in_project.is_some() {
+            return Ok(in_project);
+        }
         let found = self
             .with_view(&at.text_document.uri, |view| {
                 let (_, entity) = view.mention_at(at.position)?;
@@ -592,26 +872,54 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        self.with_view(&params.text_document.uri, |view| {
-            navigation::prepare_rename(view, params.position)
-        })
-        .await
+        let prepared = self
+            .with_view(&params.text_document.uri, |view| {
+                navigation::prepare_rename(view, params.position)
+            })
+            .await?;
+        match prepared {
+            None => Ok(None),
+            Some(Ok(response)) => Ok(Some(response)),
+            Some(Err(refused)) => Err(Error::invalid_params(refused)),
+        }
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let at = params.text_document_position;
-        if params.new_name.trim().is_empty() {
-            return Err(Error::invalid_params("the new name is empty"));
+        let new_name = crate::project::card::check_new_name(&params.new_name)
+            .map_err(|refused| Error::invalid_params(refused.0))?
+            .to_string();
+        let planned = self
+            .with_view(
+                &at.text_document.uri,
+                |view| match navigation::project_rename(view, at.position, &new_name) {
+                    Some(result) => Some(result),
+                    None => navigation::rename(view, at.position, &new_name).map(Ok),
+                },
+            )
+            .await?;
+        match planned {
+            None => Ok(None),
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(refused)) => Err(Error::invalid_params(refused)),
         }
-        self.with_view(&at.text_document.uri, |view| {
-            navigation::rename(view, at.position, params.new_name.trim())
-        })
-        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let registry = self
+            .shared
+            .project_root()
+            .map(|_| self.shared.project.registry());
         self.with_view(&params.text_document.uri, |view| {
-            Some(actions::code_actions(view, params.range))
+            let mut found = actions::code_actions(view, params.range);
+            if let Some(registry) = &registry {
+                found.extend(features::registry::registry_actions(
+                    view,
+                    params.range,
+                    registry,
+                ));
+            }
+            Some(found)
         })
         .await
     }

@@ -35,6 +35,17 @@ struct IndexedEntity {
 pub struct IndexedFile {
     uri: Uri,
     entities: Box<[IndexedEntity]>,
+    /// The text as read, with what recognition found in it: the project
+    /// analysis resolves closed files from these without recognising again.
+    pub text: Arc<String>,
+    pub format: TextFormat,
+    pub candidates: Arc<Vec<crate::recognize::Candidate>>,
+}
+
+impl IndexedFile {
+    pub fn uri(&self) -> &Uri {
+        &self.uri
+    }
 }
 
 /// Indexed files by path (paths, not URIs, so that differently escaped URIs
@@ -85,6 +96,15 @@ impl WorkspaceIndex {
 
     pub fn contains(&self, path: &Path) -> bool {
         self.lock().files.contains_key(path)
+    }
+
+    /// Every indexed file, by path.
+    pub fn files(&self) -> Vec<(PathBuf, Arc<IndexedFile>)> {
+        self.lock()
+            .files
+            .iter()
+            .map(|(path, file)| (path.clone(), file.clone()))
+            .collect()
     }
 
     /// Mentions of the entity named `name` (folded) of `kind` in every
@@ -180,7 +200,7 @@ pub fn index_file(path: &Path, encoding: Encoding, config: &Config) -> Result<In
     let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: skipped, not UTF-8"))?;
     let uri = Uri::from_file_path(path).ok_or_else(|| format!("{shown}: no file URI"))?;
     let format = TextFormat::from_path(uri.as_str());
-    let analysis = super::documents::analyze_catching_panics(&text, format, config)
+    let (analysis, candidates) = super::documents::analyze_catching_panics(&text, format, config)
         .map_err(|e| format!("{shown}: {e}"))?;
     let rope = Rope::from_str(&text);
     let range = |span: crate::Span| {
@@ -201,7 +221,13 @@ pub fn index_file(path: &Path, encoding: Encoding, config: &Config) -> Result<In
                 .collect(),
         })
         .collect();
-    Ok(IndexedFile { uri, entities })
+    Ok(IndexedFile {
+        uri,
+        entities,
+        text: Arc::new(text),
+        format,
+        candidates: Arc::new(candidates),
+    })
 }
 
 #[cfg(test)]

@@ -160,6 +160,59 @@ impl Project {
     }
 }
 
+/// Compares paths as people number chapters: `ch2` before `ch10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let digits = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (da, db) = (digits(a), digits(b));
+                let zeros = |n: &[u8]| n.iter().take_while(|&&c| c == b'0').count();
+                let (na, nb) = (&a[zeros(&a[..da])..da], &b[zeros(&b[..db])..db]);
+                let order = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
+                if order != Ordering::Equal {
+                    return order;
+                }
+                a = &a[da..];
+                b = &b[db..];
+            }
+            (Some(x), Some(y)) => {
+                let order = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
+                if order != Ordering::Equal {
+                    return order;
+                }
+                a = &a[1..];
+                b = &b[1..];
+            }
+        }
+    }
+}
+
+/// Reading order of files named by paths relative to the project root: the
+/// registry's `order` first, the rest in natural order. Returns indices.
+pub fn reading_order(relative_paths: &[&str], order: &[String]) -> Vec<usize> {
+    let normalize = |p: &str| p.trim_start_matches("./").replace('\\', "/");
+    let rank = |path: &str| {
+        let path = normalize(path);
+        order
+            .iter()
+            .position(|o| normalize(o) == path)
+            .unwrap_or(usize::MAX)
+    };
+    let mut indices: Vec<usize> = (0..relative_paths.len()).collect();
+    indices.sort_by(|&a, &b| {
+        rank(relative_paths[a])
+            .cmp(&rank(relative_paths[b]))
+            .then_with(|| natural_cmp(relative_paths[a], relative_paths[b]))
+    });
+    indices
+}
+
 /// Recognition for one file: the candidates a project analysis starts from.
 pub fn recognize(
     text: &str,

@@ -156,3 +156,26 @@ fn a_surname_shared_by_two_earlier_people_is_ambiguous() {
         "{rendered}"
     );
 }
+
+#[test]
+fn chapters_are_read_in_natural_order_unless_told() {
+    let names = ["ch10.md", "ch2.md", "ch1.md", "Ch3.md", "appendix.md"];
+    let order: Vec<&str> = reading_order(&names, &[])
+        .into_iter()
+        .map(|i| names[i])
+        .collect();
+    assert_eq!(
+        order,
+        ["appendix.md", "ch1.md", "ch2.md", "Ch3.md", "ch10.md"]
+    );
+    let told = vec!["./ch2.md".to_string()];
+    let order: Vec<&str> = reading_order(&names, &told)
+        .into_iter()
+        .map(|i| names[i])
+        .collect();
+    assert_eq!(
+        order,
+        ["ch2.md", "appendix.md", "ch1.md", "Ch3.md", "ch10.md"]
+    );
+    assert_eq!(natural_cmp("a02", "a2"), std::cmp::Ordering::Equal);
+}

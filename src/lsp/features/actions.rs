@@ -46,3 +46,24 @@ pub fn code_actions(view: &View<'_>, range: lsp::Range) -> Vec<CodeActionOrComma
         })
         .collect()
 }
+
+/// A problem of the registry file, as a diagnostic on `dramatis.toml`.
+pub fn registry_diagnostic(
+    rope: &ropey::Rope,
+    problem: &crate::project::registry::RegistryProblem,
+    encoding: crate::lsp::position::Encoding,
+) -> lsp::Diagnostic {
+    use crate::lsp::position::offset_to_position;
+    let range = lsp::Range::new(
+        offset_to_position(rope, problem.span.start.to_usize(), encoding),
+        offset_to_position(rope, problem.span.end.to_usize(), encoding),
+    );
+    lsp::Diagnostic {
+        range,
+        severity: Some(lsp::DiagnosticSeverity::ERROR),
+        code: Some(lsp::NumberOrString::String("registry".to_string())),
+        source: Some("dramatis".to_string()),
+        message: problem.message.clone(),
+        ..lsp::Diagnostic::default()
+    }
+}

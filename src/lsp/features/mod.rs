@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod navigation;
 pub mod outline;
+pub mod registry;
 
 #[cfg(test)]
 mod tests;

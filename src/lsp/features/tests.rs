@@ -64,6 +64,7 @@ fn with_view<R>(
         text,
         analysis,
         encoding,
+        project: None,
     };
     f(&view)
 }
