@@ -593,9 +593,7 @@ impl Links {
                     continue;
                 };
                 entity.kind = project.kind;
-                if project.registered {
-                    entity.name = project.name.clone();
-                }
+                entity.name = project.name.clone();
             }
             let kinds: Vec<EntityKind> = analysis.entities.iter().map(|e| e.kind).collect();
             for mention in &mut analysis.mentions {
