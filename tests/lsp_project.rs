@@ -270,3 +270,31 @@ fn the_registry_applies_without_a_restart_and_reports_its_bad_lines() {
     assert!(card.contains("Keeper of the Gull Point light"), "{card}");
     server.shutdown();
 }
+
+#[test]
+fn editing_one_chapter_updates_the_diagnostics_of_another() {
+    let workspace = Workspace::story("project-edit");
+    let (mut server, uri2, _) = start(&workspace);
+    server.diagnostics(&uri2, 1);
+    let uri1 = workspace.uri("ch1.md");
+    let ch1 = workspace.text("ch1.md");
+    server.open(&uri1, 1, &ch1);
+    server.diagnostics(&uri1, 1);
+    // Take the spelled-out form out of chapter 1: the CLA is now never
+    // spelled out anywhere in the project, and chapter 2 says so.
+    let (start, end) = occurrences(&ch1, "The Coastal Lights Authority (CLA)")[0];
+    server.change(
+        &uri1,
+        2,
+        json!([{"range": support::range(&ch1, start, end, Units::Utf16), "text": "The CLA"}]),
+    );
+    let published = server.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri2.as_str()
+            && p["diagnostics"].as_array().is_some_and(|d| {
+                d.iter().any(|d| d["code"] == "acronym-undefined")
+            })
+    });
+    let message = published["diagnostics"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("in this project"), "{published}");
+    server.shutdown();
+}

@@ -321,6 +321,8 @@ impl Shared {
         let registry = self.project.registry();
         let config = self.session().settings.config.clone();
         let root = root.to_path_buf();
+        let started = Instant::now();
+        let file_count = inputs.len();
         let computed = tokio::task::spawn_blocking(move || {
             catch_unwind(AssertUnwindSafe(|| {
                 compute(inputs, &registry.registry, Some(&root), &config)
@@ -344,6 +346,11 @@ impl Shared {
             }
         };
         self.project.set_latest(snapshot.clone());
+        let message = format!(
+            "dramatis: project of {file_count} files analysed in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+        self.client.log_message(MessageType::LOG, message).await;
         self.publish_project_diagnostics(&snapshot).await;
     }
 

@@ -106,11 +106,7 @@ pub fn adjust(
 
 fn entity_at_span(project: &Project, file: usize, span: Span) -> Option<&ProjectEntity> {
     let analysis = project.files.get(file)?;
-    let mention = analysis
-        .mentions
-        .iter()
-        .find(|m| m.span == span)
-        .or_else(|| analysis.mention_at(span.start))?;
+    let mention = analysis.mention_at(span.start)?;
     project.entity_of(FileId(file as u32), mention.entity)
 }
 

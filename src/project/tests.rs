@@ -155,6 +155,14 @@ fn a_surname_shared_by_two_earlier_people_is_ambiguous() {
         rendered.contains("2: ambiguous-mention: `Vell` could mean"),
         "{rendered}"
     );
+    // Renaming it would rename whoever it happens to be attached to.
+    let at = MentionRef {
+        file: FileId(1),
+        mention: project.ambiguous[1][0],
+    };
+    let texts: Vec<&str> = files.iter().map(|(_, t)| *t).collect();
+    let refused = card::prepare_rename(&project, &texts, at).expect_err("refused");
+    assert!(refused.0.contains("could mean more than one"), "{refused:?}");
 }
 
 #[test]
