@@ -176,20 +176,7 @@ pub fn completion(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp_server::ls_types::{Location, Range, Uri};
-
-    fn known(name: &str, kind: EntityKind, aliases: &[&str]) -> KnownEntity {
-        let uri: Uri = "file:///unit.txt".parse().expect("uri");
-        let mut names = vec![name.to_string()];
-        names.extend(aliases.iter().map(|a| a.to_string()));
-        KnownEntity {
-            name: name.to_string(),
-            kind,
-            names,
-            description: None,
-            definition: Location::new(uri, Range::default()),
-        }
-    }
+    use crate::lsp::features::known::known;
 
     fn labels(before: &str, entities: &[KnownEntity]) -> Vec<(String, usize)> {
         candidates(before, entities)
@@ -254,7 +241,10 @@ mod tests {
         );
         assert_eq!(
             labels("The Council of the I", &cast),
-            [("Council of the Isles".to_string(), 16)]
+            [
+                ("Council of the Isles".to_string(), 16),
+                ("Île Verte".to_string(), 1)
+            ]
         );
         // Two spaces break a name.
         assert_eq!(

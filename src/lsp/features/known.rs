@@ -77,3 +77,18 @@ pub fn entities_of(view: &View<'_>, typing_at: Option<Position>) -> Vec<KnownEnt
         })
         .collect()
 }
+
+/// A known entity with a dummy location, for unit tests of the searches.
+#[cfg(test)]
+pub fn known(name: &str, kind: EntityKind, aliases: &[&str]) -> KnownEntity {
+    let uri: tower_lsp_server::ls_types::Uri = "file:///unit.txt".parse().expect("uri");
+    let mut names = vec![name.to_string()];
+    names.extend(aliases.iter().map(|a| a.to_string()));
+    KnownEntity {
+        name: name.to_string(),
+        kind,
+        names,
+        description: None,
+        definition: Location::new(uri, Default::default()),
+    }
+}

@@ -108,21 +108,8 @@ pub fn workspace_symbols(query: &str, entities: &[KnownEntity]) -> Vec<SymbolInf
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lsp::features::known::known;
     use crate::EntityKind;
-    use tower_lsp_server::ls_types::{Location, Range, Uri};
-
-    fn known(name: &str, kind: EntityKind, aliases: &[&str]) -> KnownEntity {
-        let uri: Uri = "file:///unit.txt".parse().expect("uri");
-        let mut names = vec![name.to_string()];
-        names.extend(aliases.iter().map(|a| a.to_string()));
-        KnownEntity {
-            name: name.to_string(),
-            kind,
-            names,
-            description: None,
-            definition: Location::new(uri, Range::default()),
-        }
-    }
 
     #[test]
     fn ranks_exact_prefix_word_start_subsequence() {
