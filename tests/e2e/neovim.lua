@@ -398,6 +398,11 @@ local function check_document_symbols()
   collect(symbols)
   local ok = names['Margaret Okonkwo'] and names['Amélie Durand'] and names['Lisbon']
   check('documentSymbol lists the entities by canonical name', ok, err or ('names: ' .. show(vim.tbl_keys(names))))
+  local found, symbol_err = request('workspace/symbol', { query = 'okonkw' })
+  local first = found and found[1] or {}
+  check('workspace/symbol "okonkw" finds "Margaret Okonkwo" in this file',
+    first.name == 'Margaret Okonkwo' and first.location and first.location.uri == doc_uri(),
+    symbol_err or ('symbols: ' .. show(found)))
 end
 
 local function check_diagnostics()
