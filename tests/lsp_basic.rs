@@ -177,7 +177,7 @@ fn outline_tokens_and_lenses() {
         .find(|l| l["range"] == name_ranges(TEXT, Units::Utf16)[0])
         .expect("a lens on the defining mention")
         .clone();
-    assert_eq!(lens["command"]["title"], "2 mentions");
+    assert_eq!(lens["command"]["title"], format!("{NAME}: 2 mentions"));
     assert_eq!(lens["command"]["command"], "dramatis.showReferences");
     let locations = server
         .request(

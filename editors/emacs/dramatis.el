@@ -3,6 +3,8 @@
 ;; Load this file (`(load "/path/to/editors/emacs/dramatis.el")' in your init
 ;; file), open a .txt or .md file and run M-x eglot (or M-x lsp).
 ;; Needs the `dramatis' binary on `exec-path' (`cargo install --path .').
+;; Without markdown-mode, Emacs 28 opens .md files in fundamental-mode: eglot
+;; is registered for it too, so M-x eglot works there as well.
 
 ;;; Code:
 
@@ -53,14 +55,68 @@ warning, error.  Codes left out keep the server's default."
 (defvar eglot-workspace-configuration)
 
 (with-eval-after-load 'eglot
+  ;; fundamental-mode: a .md file when markdown-mode is not installed, or a
+  ;; prose file with an extension Emacs does not know.
   (add-to-list 'eglot-server-programs
-               `((text-mode markdown-mode gfm-mode)
+               `(((text-mode :language-id "plaintext")
+                  (fundamental-mode :language-id "plaintext")
+                  (markdown-mode :language-id "markdown")
+                  (gfm-mode :language-id "markdown"))
                  . ,(lambda (&rest _)
                       (append dramatis-command
                               (list :initializationOptions (dramatis-settings))))))
   ;; Eglot answers workspace/configuration and sends didChangeConfiguration
   ;; from this; a function keeps it current after `customize'.
   (setq-default eglot-workspace-configuration (lambda (&rest _) (dramatis-settings))))
+
+;;;; Renaming a whole name
+
+(declare-function eglot-rename "eglot")
+(declare-function eglot--TextDocumentPositionParams "eglot")
+(declare-function eglot--server-info "eglot")
+(declare-function eglot-managed-p "eglot")
+(declare-function jsonrpc-request "jsonrpc")
+
+(defun dramatis--rename-placeholder ()
+  "The whole name at point, as the server's prepareRename gives it, or nil."
+  (let ((server (and (fboundp 'eglot-current-server) (eglot-current-server))))
+    (when server
+      (let ((prepared (ignore-errors
+                        (jsonrpc-request server :textDocument/prepareRename
+                                         (eglot--TextDocumentPositionParams)))))
+        (and (listp prepared) (plist-get prepared :placeholder))))))
+
+(defun dramatis-rename (newname)
+  "Rename the name at point to NEWNAME everywhere, prompting with the whole name.
+`eglot-rename' offers the word at point, one word of \"Hester Vell\"."
+  (interactive
+   (let ((name (dramatis--rename-placeholder)))
+     (unless name
+       (user-error "No name at point"))
+     (list (read-from-minibuffer (format "Rename `%s' to: " name) name))))
+  (eglot-rename newname))
+
+(defvar dramatis-eglot-mode-map
+  (let ((map (make-sparse-keymap)))
+    (define-key map [remap eglot-rename] #'dramatis-rename)
+    map)
+  "Keys of buffers that eglot manages with dramatis.")
+
+(define-minor-mode dramatis-eglot-mode
+  "Use `dramatis-rename' for `eglot-rename' in this buffer."
+  :keymap dramatis-eglot-mode-map)
+
+(defun dramatis--eglot-managed ()
+  "Turn on `dramatis-eglot-mode' where the eglot server is dramatis."
+  (let* ((server (and (fboundp 'eglot-current-server) (eglot-current-server)))
+         (info (and server (ignore-errors (eglot--server-info server)))))
+    (dramatis-eglot-mode
+     (if (and (eglot-managed-p)
+              (equal (plist-get info :name) "dramatis"))
+         1
+       -1))))
+
+(add-hook 'eglot-managed-mode-hook #'dramatis--eglot-managed)
 
 ;;;; lsp-mode
 

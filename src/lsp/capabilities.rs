@@ -2,10 +2,10 @@
 
 use tower_lsp_server::ls_types::{
     ClientCapabilities, CodeActionKind, CodeActionOptions, CodeActionProviderCapability,
-    CodeLensOptions, ExecuteCommandOptions, HoverProviderCapability, OneOf, RenameOptions,
-    SemanticTokensFullOptions, SemanticTokensOptions, SemanticTokensServerCapabilities,
-    ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    WorkDoneProgressOptions,
+    CodeLensOptions, CompletionOptions, ExecuteCommandOptions, HoverProviderCapability, OneOf,
+    RenameOptions, SemanticTokensFullOptions, SemanticTokensOptions,
+    SemanticTokensServerCapabilities, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, WorkDoneProgressOptions,
 };
 
 use super::features::outline::{legend, SHOW_REFERENCES};
@@ -46,6 +46,13 @@ pub fn server_capabilities(encoding: Encoding) -> ServerCapabilities {
             },
         )),
         inlay_hint_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        // No trigger characters: clients ask as a word is typed, and the
+        // server answers only for capitalised words.
+        completion_provider: Some(CompletionOptions {
+            resolve_provider: Some(false),
+            ..CompletionOptions::default()
+        }),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: vec![SHOW_REFERENCES.to_string()],
             ..ExecuteCommandOptions::default()

@@ -20,8 +20,9 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::capabilities::{server_capabilities, ClientSupport};
 use super::convert::View;
 use super::documents::{panic_message, AnalysisError, ChangeError, Documents, Revision};
+use super::features::known::{self, KnownEntity};
 use super::features::navigation::{mention_locations, same_entity};
-use super::features::{self, actions, navigation, outline};
+use super::features::{self, actions, completion, navigation, outline, workspace_symbols};
 use super::position::Encoding;
 use super::project::{compute, LoadedRegistry, ProjectInput, ProjectSnapshot, ProjectState};
 use super::settings::{Settings, UNKNOWN_SETTING};
@@ -137,6 +138,34 @@ impl Backend {
         locations
     }
 
+    /// The names known to the server, the one source of workspace symbols
+    /// and completion: the open documents (the one at `typing`, if given,
+    /// first and without the word being typed), then the workspace index.
+    async fn known_entities(&self, typing: Option<(&Uri, Position)>) -> Vec<KnownEntity> {
+        let (encoding, indexed) = {
+            let session = self.session();
+            (session.encoding, session.settings.workspace_index)
+        };
+        let mut revisions = self.shared.documents.all();
+        revisions.sort_by_key(|r| (Some(&r.uri) != typing.map(|t| t.0), r.uri.to_string()));
+        let mut entities = Vec::new();
+        for revision in &revisions {
+            let Ok(analyzed) = revision.analysis().await else {
+                continue;
+            };
+            let view = View::new(revision, &analyzed, encoding);
+            let at = typing.filter(|t| *t.0 == revision.uri).map(|t| t.1);
+            let found = catch_unwind(AssertUnwindSafe(|| known::entities_of(&view, at)));
+            entities.extend(found.unwrap_or_default());
+        }
+        if indexed {
+            let open: HashSet<PathBuf> =
+                revisions.iter().filter_map(|r| root_path(&r.uri)).collect();
+            entities.extend(self.shared.index.known_entities(|path| open.contains(path)));
+        }
+        entities
+    }
+
     /// Installs new settings; `refresh` asks the client to re-query what
     /// changed (not allowed before the initialize response).
     async fn apply_settings(&self, value: &Value, refresh: bool) {
@@ -175,7 +204,9 @@ impl Backend {
         }
         let client = self.shared.client.clone();
         let refresh_hints = support.inlay_hint_refresh && old.inlay_hints != settings.inlay_hints;
-        let refresh_lenses = support.code_lens_refresh && old.code_lens != settings.code_lens;
+        let refresh_lenses = support.code_lens_refresh
+            && (old.code_lens, old.code_lens_single_mentions)
+                != (settings.code_lens, settings.code_lens_single_mentions);
         // Refreshes are requests to the client; awaiting them here would hold
         // a handler slot while the client answers.
         tokio::spawn(async move {
@@ -942,11 +973,38 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        if !self.session().settings.code_lens {
+        let (enabled, single_mentions) = {
+            let settings = &self.session().settings;
+            (settings.code_lens, settings.code_lens_single_mentions)
+        };
+        if !enabled {
             return Ok(None);
         }
         self.with_view(&params.text_document.uri, |view| {
-            Some(outline::code_lenses(view))
+            Some(outline::code_lenses(view, single_mentions))
+        })
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let entities = self.known_entities(None).await;
+        catch_unwind(AssertUnwindSafe(|| {
+            let symbols = workspace_symbols::workspace_symbols(&params.query, &entities);
+            Some(WorkspaceSymbolResponse::Flat(symbols))
+        }))
+        .map_err(|payload| internal_error(panic_message(payload.as_ref())))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        let entities = self
+            .known_entities(Some((&at.text_document.uri, at.position)))
+            .await;
+        self.with_view(&at.text_document.uri, |view| {
+            completion::completion(view, at.position, &entities)
         })
         .await
     }

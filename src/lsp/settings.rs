@@ -1,7 +1,7 @@
 //! Client settings: `initializationOptions` and
 //! `workspace/didChangeConfiguration`, both shaped like
 //! `{"dramatis": {"hover": true, "inlayHints": false, "codeLens": true,
-//! "workspaceIndex": true, "severity": {"name-variant": "warning", "acronym-undefined": "off"}}}`
+//! "codeLensSingleMentions": false, "workspaceIndex": true, "severity": {"name-variant": "warning", "acronym-undefined": "off"}}}`
 //! (the `dramatis` wrapper is optional). Every message describes the whole
 //! configuration: a key left out means its default.
 
@@ -17,8 +17,10 @@ pub struct Settings {
     pub hover: bool,
     /// Full names after short forms; off by default.
     pub inlay_hints: bool,
-    /// "N mentions" above each entity's introduction.
+    /// "Name: N mentions" above each entity's introduction.
     pub code_lens: bool,
+    /// Lenses also for entities named only once.
+    pub code_lens_single_mentions: bool,
     /// Index the workspace's closed prose files for references.
     pub workspace_index: bool,
     /// Severities handed to the core.
@@ -31,6 +33,7 @@ impl Default for Settings {
             hover: true,
             inlay_hints: false,
             code_lens: true,
+            code_lens_single_mentions: false,
             workspace_index: true,
             config: Config::default(),
         }
@@ -57,6 +60,12 @@ impl Settings {
                 "hover" => read_bool(value, key, &mut settings.hover, &mut problems),
                 "inlayHints" => read_bool(value, key, &mut settings.inlay_hints, &mut problems),
                 "codeLens" => read_bool(value, key, &mut settings.code_lens, &mut problems),
+                "codeLensSingleMentions" => read_bool(
+                    value,
+                    key,
+                    &mut settings.code_lens_single_mentions,
+                    &mut problems,
+                ),
                 "workspaceIndex" => {
                     read_bool(value, key, &mut settings.workspace_index, &mut problems)
                 }
@@ -126,6 +135,10 @@ mod tests {
         assert!(bare.inlay_hints && bare.workspace_index);
         let (off, _) = Settings::from_json(&json!({"dramatis": {"workspaceIndex": false}}));
         assert!(!off.workspace_index);
+        assert!(!off.code_lens_single_mentions);
+        let (singles, problems) =
+            Settings::from_json(&json!({"dramatis": {"codeLensSingleMentions": true}}));
+        assert!(problems.is_empty() && singles.code_lens_single_mentions);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Location, Range, Uri};
 
+use super::features::known::KnownEntity;
 use super::position::{offset_to_position, Encoding};
 use crate::text::fold_key;
 use crate::{Config, EntityKind, TextFormat};
@@ -28,6 +29,8 @@ const PROSE_EXTENSIONS: [&str; 4] = ["txt", "text", "md", "markdown"];
 struct IndexedEntity {
     key: String,
     kind: EntityKind,
+    /// Names and definition, for workspace symbols and completion.
+    known: Option<KnownEntity>,
     /// Mention ranges in document order, the definition's flagged.
     mentions: Box<[(Range, bool)]>,
 }
@@ -146,6 +149,23 @@ impl WorkspaceIndex {
         locations.sort_by(|a, b| a.uri.as_str().cmp(b.uri.as_str()));
         locations
     }
+
+    /// The entities of every indexed file for which `skip` is false, files
+    /// in path order.
+    pub fn known_entities(&self, skip: impl Fn(&Path) -> bool) -> Vec<KnownEntity> {
+        let mut files: Vec<(PathBuf, Arc<IndexedFile>)> = self
+            .lock()
+            .files
+            .iter()
+            .map(|(path, file)| (path.clone(), file.clone()))
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+            .iter()
+            .filter(|(path, _)| !skip(path))
+            .flat_map(|(_, file)| file.entities.iter().filter_map(|e| e.known.clone()))
+            .collect()
+    }
 }
 
 /// The local directory of a workspace folder URI; None for non-file URIs.
@@ -215,6 +235,10 @@ pub fn index_file(path: &Path, encoding: Encoding, config: &Config) -> Result<In
         .map(|entity| IndexedEntity {
             key: fold_key(&entity.name),
             kind: entity.kind,
+            known: analysis.mention(entity.definition).map(|definition| {
+                let definition = Location::new(uri.clone(), range(definition.span));
+                KnownEntity::new(entity, entity.aliases.iter().cloned(), definition)
+            }),
             mentions: analysis
                 .mentions_of(entity.id)
                 .map(|m| (range(m.span), m.id == entity.definition))

@@ -31,6 +31,18 @@ pub fn fold_key(s: &str) -> String {
         .collect()
 }
 
+/// Lower case without diacritics, spacing and punctuation kept: for matching
+/// what a user types against names word by word ("toure" finds "Touré").
+pub fn fold_marks(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 fn is_joiner(c: char) -> bool {
     c.is_whitespace()
         || matches!(

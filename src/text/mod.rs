@@ -6,7 +6,7 @@ mod markdown;
 mod span;
 mod tokenize;
 
-pub use fold::{fold, fold_key};
+pub use fold::{fold, fold_key, fold_marks};
 pub use markdown::prose_mask;
 pub use span::{ByteOffset, Span};
 pub use tokenize::{tokenize, Document, Sentence, Token, TokenShape};

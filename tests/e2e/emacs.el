@@ -50,6 +50,18 @@
                  (text (format "%s" (plist-get (plist-get hover :contents) :value))))
             (e2e-check "hover on \"Okonkwo\" names \"Margaret Okonkwo\""
                        (string-match-p "Margaret Okonkwo" text) text))
+          (goto-char (point-min))
+          (search-forward "Margaret")
+          (backward-char 3)
+          (let ((placeholder (dramatis--rename-placeholder)))
+            (e2e-check "dramatis-rename prompts with the whole name \"Margaret Okonkwo\" (prepareRename)"
+                       (equal placeholder "Margaret Okonkwo") placeholder))
+          (e2e-check "dramatis-eglot-mode remaps eglot-rename in the dramatis buffer"
+                     (and dramatis-eglot-mode
+                          (eq (key-binding [remap eglot-rename]) #'dramatis-rename)))
+          (e2e-check "eglot finds dramatis for fundamental-mode (a .md without markdown-mode)"
+                     (equal (car (eglot--lookup-mode 'fundamental-mode)) '(fundamental-mode text-mode markdown-mode gfm-mode))
+                     (format "%S" (eglot--lookup-mode 'fundamental-mode)))
           (let ((hints (e2e-inlay-hints server)))
             (e2e-check "inlay hints on from initializationOptions (dramatis-inlay-hints t)"
                        (> (length hints) 0) (format "%d hints" (length hints))))

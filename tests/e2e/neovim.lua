@@ -303,7 +303,8 @@ local function check_capabilities()
   local missing = {}
   for _, name in ipairs({ 'hoverProvider', 'definitionProvider', 'referencesProvider',
     'documentHighlightProvider', 'documentSymbolProvider', 'renameProvider', 'codeActionProvider',
-    'semanticTokensProvider', 'codeLensProvider', 'inlayHintProvider', 'executeCommandProvider' }) do
+    'semanticTokensProvider', 'codeLensProvider', 'inlayHintProvider', 'executeCommandProvider',
+    'workspaceSymbolProvider', 'completionProvider' }) do
     if not caps[name] then
       table.insert(missing, name)
     end
@@ -312,6 +313,22 @@ local function check_capabilities()
   local commands = caps.executeCommandProvider and caps.executeCommandProvider.commands or {}
   check('executeCommand offers dramatis.showReferences', vim.tbl_contains(commands, 'dramatis.showReferences'),
     'commands: ' .. show(commands))
+end
+
+-- Neovim before 0.11 maps no LSP keys itself; the plugin does, buffer-locally.
+local function check_keymaps()
+  local keys = require('dramatis').keymaps()
+  local missing = {}
+  for action, lhs in pairs(keys) do
+    local mapping = vim.fn.maparg(lhs, 'n', false, true)
+    if not (mapping and mapping.buffer == 1) then
+      table.insert(missing, action .. ' (' .. lhs .. ')')
+    end
+  end
+  local modern = vim.fn.has('nvim-0.11') == 1
+  check('buffer-local keymaps are set on attach (K, gd, grr, grn, gra before 0.11)',
+    #missing == 0 and keys.definition == 'gd' and (modern or keys.hover == 'K'),
+    'missing: ' .. show(missing) .. ', planned: ' .. show(keys))
 end
 
 local function check_hover()
@@ -381,6 +398,11 @@ local function check_document_symbols()
   collect(symbols)
   local ok = names['Margaret Okonkwo'] and names['Amélie Durand'] and names['Lisbon']
   check('documentSymbol lists the entities by canonical name', ok, err or ('names: ' .. show(vim.tbl_keys(names))))
+  local found, symbol_err = request('workspace/symbol', { query = 'okonkw' })
+  local first = found and found[1] or {}
+  check('workspace/symbol "okonkw" finds "Margaret Okonkwo" in this file',
+    first.name == 'Margaret Okonkwo' and first.location and first.location.uri == doc_uri(),
+    symbol_err or ('symbols: ' .. show(found)))
 end
 
 local function check_diagnostics()
@@ -771,6 +793,8 @@ local function main()
     cmd = { server_bin, 'lsp' },
     root_dir = root_dir,
     capabilities = capabilities,
+    -- The lens checks below need one lens per entity, single mentions too.
+    settings = { codeLensSingleMentions = true },
     on_attach = function(attached_client, attached_buf)
       if attached_buf == bufnr or bufnr == nil then
         client = attached_client
@@ -819,7 +843,7 @@ local function main()
     .. ', positions in ' .. encoding)
 
   -- Each group runs on its own so one server bug does not hide the rest.
-  for _, step in ipairs({ check_capabilities, check_diagnostics, check_hover, check_definition,
+  for _, step in ipairs({ check_capabilities, check_keymaps, check_diagnostics, check_hover, check_definition,
     check_references_and_highlights, check_document_symbols, check_semantic_tokens, check_code_lens,
     check_inlay_hints, check_mention_jumps }) do
     local step_ok, step_err = pcall(step)

@@ -1,6 +1,6 @@
-// Entry point: starts the dramatis language server for plain text and
-// Markdown, keeps its settings in sync, and adds restart and mention-jumping
-// commands.
+// Entry point: starts the dramatis language server once a document of one of
+// the `dramatis.fileTypes` languages is open, keeps its settings in sync, and
+// adds restart and mention-jumping commands.
 import * as vscode from "vscode";
 import {
   DidChangeConfigurationNotification,
@@ -10,6 +10,7 @@ import {
   State,
   TransportKind,
 } from "vscode-languageclient/node";
+import { documentSelector, LANGUAGES_CONTEXT, servesDocument } from "./languages";
 import { asPeekLenses } from "./lenses";
 import { jumpToMention } from "./mentions";
 import { findServer } from "./server";
@@ -19,6 +20,8 @@ import { ProgressToStatus, StatusItem } from "./status";
 let client: LanguageClient | undefined;
 let status: StatusItem | undefined;
 let output: vscode.OutputChannel | undefined;
+/** The binary was not found: opening more documents should not ask again. */
+let serverMissing = false;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("dramatis");
@@ -29,12 +32,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("dramatis.restart", () => restart()),
     vscode.commands.registerCommand("dramatis.nextMention", () => jumpToMention(client, "next")),
     vscode.commands.registerCommand("dramatis.previousMention", () => jumpToMention(client, "previous")),
+    vscode.workspace.onDidOpenTextDocument((document) => {
+      if (client === undefined && !serverMissing && servesDocument(document, readFileTypes())) {
+        void start();
+      }
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(SECTION)) {
         return;
       }
       if (needsRestart(event)) {
-        void restart();
+        void publishLanguages().then(() => restart());
       } else if (client?.isRunning()) {
         void client.sendNotification(DidChangeConfigurationNotification.type, {
           settings: { [SECTION]: readServerSettings() },
@@ -43,7 +51,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
-  await start();
+  await publishLanguages();
+  // Activation also happens at start-up (for file types beyond the default
+  // ones); the server waits for a document it serves.
+  if (vscode.workspace.textDocuments.some((document) => servesDocument(document, readFileTypes()))) {
+    await start();
+  }
+}
+
+/** Lets key bindings follow `dramatis.fileTypes` (`editorLangId in dramatis.languages`). */
+async function publishLanguages(): Promise<void> {
+  await vscode.commands.executeCommand("setContext", LANGUAGES_CONTEXT, readFileTypes());
 }
 
 export async function deactivate(): Promise<void> {
@@ -51,10 +69,11 @@ export async function deactivate(): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  if (status === undefined || output === undefined) {
+  if (status === undefined || output === undefined || client !== undefined) {
     return;
   }
   const server = findServer();
+  serverMissing = !server.found;
   if (!server.found) {
     status.stopped(server.reason);
     const choice = await vscode.window.showErrorMessage(`dramatis: ${server.reason}`, "Open settings");
@@ -69,14 +88,10 @@ async function start(): Promise<void> {
     args: ["lsp"],
     transport: TransportKind.stdio,
   };
-  const documentSelector = readFileTypes().flatMap((language) => [
-    { scheme: "file", language },
-    { scheme: "untitled", language },
-  ]);
   // Filled in once the client exists; the middleware only runs after that.
   const holder: { client?: LanguageClient } = {};
   const clientOptions: LanguageClientOptions = {
-    documentSelector,
+    documentSelector: documentSelector(readFileTypes()),
     outputChannel: output,
     initializationOptions: { [SECTION]: readServerSettings() },
     middleware: {

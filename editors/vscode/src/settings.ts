@@ -1,6 +1,6 @@
 // The server's settings, read from VS Code's `dramatis.*` configuration and
 // shaped the way the server expects them: `{ severity: { <code>: <level> },
-// inlayHints, hover, codeLens, workspaceIndex }`. `fileTypes` stays on this side: it only
+// inlayHints, hover, codeLens, codeLensSingleMentions, workspaceIndex }`. `fileTypes` stays on this side: it only
 // decides which documents the client hands to the server. The same object goes out as
 // `initializationOptions.dramatis` and as `settings.dramatis` in
 // `workspace/didChangeConfiguration`, so the server has one parser for both.
@@ -23,6 +23,7 @@ export interface ServerSettings {
   inlayHints: boolean;
   hover: boolean;
   codeLens: boolean;
+  codeLensSingleMentions: boolean;
   workspaceIndex: boolean;
 }
 
@@ -43,6 +44,7 @@ export function readServerSettings(): ServerSettings {
     inlayHints: config.get<boolean>("inlayHints", false),
     hover: config.get<boolean>("hover", true),
     codeLens: config.get<boolean>("codeLens", true),
+    codeLensSingleMentions: config.get<boolean>("codeLensSingleMentions", false),
     workspaceIndex: config.get<boolean>("workspaceIndex", true),
   };
 }

@@ -34,7 +34,7 @@ fn token_type(kind: EntityKind) -> u32 {
         .unwrap_or_default() as u32
 }
 
-fn symbol_kind(kind: EntityKind) -> SymbolKind {
+pub fn symbol_kind(kind: EntityKind) -> SymbolKind {
     match kind {
         EntityKind::Person => SymbolKind::VARIABLE,
         EntityKind::Organization => SymbolKind::CLASS,
@@ -187,13 +187,16 @@ fn line_pieces(view: &View<'_>, span: Span) -> Vec<(Position, u32)> {
     pieces
 }
 
-/// "N mentions" above each entity's introduction. The arguments are those
-/// VS Code's `editor.action.showReferences` takes (uri, position,
-/// locations), so a client extension can forward them as they are.
-pub fn code_lenses(view: &View<'_>) -> Vec<CodeLens> {
+/// "Hester Vell: 7 mentions" above each entity's introduction; entities
+/// named once only with `single_mentions` (a lens per passing name is noise).
+/// The arguments are those VS Code's `editor.action.showReferences` takes
+/// (uri, position, locations), so a client extension can forward them as
+/// they are.
+pub fn code_lenses(view: &View<'_>, single_mentions: bool) -> Vec<CodeLens> {
     view.analysis
         .entities
         .iter()
+        .filter(|entity| single_mentions || entity.mentions.len() > 1)
         .filter_map(|entity| {
             let definition = view.analysis.mention(entity.definition)?;
             let range = view.range(definition.span);
@@ -201,7 +204,11 @@ pub fn code_lenses(view: &View<'_>) -> Vec<CodeLens> {
             Some(CodeLens {
                 range,
                 command: Some(Command {
-                    title: plural(entity.mentions.len(), "mention", "mentions"),
+                    title: format!(
+                        "{}: {}",
+                        entity.name,
+                        plural(entity.mentions.len(), "mention", "mentions")
+                    ),
                     command: SHOW_REFERENCES.to_string(),
                     arguments: Some(vec![
                         json!(view.uri.as_str()),

@@ -30,9 +30,63 @@ local defaults = {
     inlayHints = false,
     hover = true,
   },
-  -- Show the "N mentions" lenses (Neovim draws them as virtual text).
+  -- Show the "Name: N mentions" lenses (Neovim draws them as virtual text).
   codelens = true,
+  -- Buffer-local LSP keymaps on Neovim 0.7-0.10, which have few or none of
+  -- their own (`K` runs `man` there). false: set none; a table: your own
+  -- keys, e.g. { rename = '<leader>rn' }; a key set to false is skipped.
+  -- Neovim 0.11+ has its own defaults (K, grn, gra, grr) and gets only `gd`.
+  keymaps = true,
 }
+
+-- The same keys Neovim 0.11 maps by default, plus `gd`.
+local default_keymaps = {
+  hover = 'K',
+  definition = 'gd',
+  references = 'grr',
+  rename = 'grn',
+  code_action = 'gra',
+}
+
+local keymap_actions = {
+  hover = { 'Hover', function() vim.lsp.buf.hover() end },
+  definition = { 'Go to definition', function() vim.lsp.buf.definition() end },
+  references = { 'References', function() vim.lsp.buf.references() end },
+  rename = { 'Rename everywhere', function() vim.lsp.buf.rename() end },
+  code_action = { 'Code action', function() vim.lsp.buf.code_action() end },
+}
+
+-- Neovim 0.11 maps these itself when a server attaches.
+local builtin_keymaps = { hover = true, references = true, rename = true, code_action = true }
+
+--- The keymaps `setup` would set on attach: { action = lhs }.
+function M.keymaps(opts)
+  opts = opts or M.options
+  if opts.keymaps == false then
+    return {}
+  end
+  local chosen = vim.tbl_extend('force', default_keymaps, type(opts.keymaps) == 'table' and opts.keymaps or {})
+  local modern = vim.fn.has('nvim-0.11') == 1
+  local keys = {}
+  for action, lhs in pairs(chosen) do
+    if lhs and keymap_actions[action] and not (modern and builtin_keymaps[action]) then
+      keys[action] = lhs
+    end
+  end
+  return keys
+end
+
+-- Buffer-local, and never over a mapping the buffer already has.
+local function set_keymaps(opts, bufnr)
+  for action, lhs in pairs(M.keymaps(opts)) do
+    local existing = vim.fn.maparg(lhs, 'n', false, true)
+    if not (existing and existing.buffer == 1) then
+      local desc, rhs = unpack(keymap_actions[action])
+      local modes = action == 'code_action' and { 'n', 'x' } or 'n'
+      vim.keymap.set(modes, lhs, rhs, { buffer = bufnr, silent = true, desc = 'dramatis: ' .. desc })
+    end
+  end
+end
 
 M.options = vim.deepcopy(defaults)
 
@@ -90,6 +144,7 @@ local function attach_handler(opts)
     if opts.on_attach then
       opts.on_attach(client, bufnr)
     end
+    set_keymaps(opts, bufnr)
     if opts.codelens and vim.lsp.codelens then
       pcall(vim.lsp.codelens.refresh)
       vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost' }, {
