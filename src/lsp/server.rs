@@ -149,6 +149,27 @@ impl Backend {
         let mut revisions = self.shared.documents.all();
         revisions.sort_by_key(|r| (Some(&r.uri) != typing.map(|t| t.0), r.uri.to_string()));
         let mut entities = Vec::new();
+        let snapshot = self
+            .shared
+            .project_root()
+            .and_then(|_| self.shared.project.latest());
+        if let Some(snapshot) = snapshot {
+            // The project's cast, after the document being typed in (whose
+            // own analysis knows which word is being typed).
+            if let Some(revision) = typing.and_then(|t| self.shared.documents.get(t.0)) {
+                if let Ok(analyzed) = revision.analysis().await {
+                    let view = View::new(&revision, &analyzed, encoding);
+                    let at = typing.map(|t| t.1);
+                    let found = catch_unwind(AssertUnwindSafe(|| known::entities_of(&view, at)));
+                    entities.extend(found.unwrap_or_default());
+                }
+            }
+            let cast = catch_unwind(AssertUnwindSafe(|| {
+                known::entities_of_project(&snapshot, encoding)
+            }));
+            entities.extend(cast.unwrap_or_default());
+            return entities;
+        }
         for revision in &revisions {
             let Ok(analyzed) = revision.analysis().await else {
                 continue;

@@ -92,3 +92,30 @@ pub fn known(name: &str, kind: EntityKind, aliases: &[&str]) -> KnownEntity {
         definition: Location::new(uri, Default::default()),
     }
 }
+
+/// The entities of a project snapshot, each at its introducing mention.
+pub fn entities_of_project(
+    snapshot: &crate::lsp::project::ProjectSnapshot,
+    encoding: crate::lsp::position::Encoding,
+) -> Vec<KnownEntity> {
+    snapshot
+        .project
+        .entities
+        .iter()
+        .filter_map(|entity| {
+            let mut names = vec![entity.name.clone()];
+            for alias in &entity.aliases {
+                if !names.contains(alias) {
+                    names.push(alias.clone());
+                }
+            }
+            Some(KnownEntity {
+                name: entity.name.clone(),
+                kind: entity.kind,
+                names,
+                description: entity.note.clone().or_else(|| entity.description.clone()),
+                definition: snapshot.location(entity.definition, encoding)?,
+            })
+        })
+        .collect()
+}

@@ -196,18 +196,21 @@ pub fn code_lenses(view: &View<'_>, single_mentions: bool) -> Vec<CodeLens> {
     view.analysis
         .entities
         .iter()
-        .filter(|entity| single_mentions || entity.mentions.len() > 1)
         .filter_map(|entity| {
             let definition = view.analysis.mention(entity.definition)?;
+            let locations = project_mentions(view, definition)
+                .unwrap_or_else(|| mention_locations(view, entity, true));
+            if !single_mentions && locations.len() < 2 {
+                return None;
+            }
             let range = view.range(definition.span);
-            let locations = mention_locations(view, entity, true);
             Some(CodeLens {
                 range,
                 command: Some(Command {
                     title: format!(
                         "{}: {}",
                         entity.name,
-                        plural(entity.mentions.len(), "mention", "mentions")
+                        plural(locations.len(), "mention", "mentions")
                     ),
                     command: SHOW_REFERENCES.to_string(),
                     arguments: Some(vec![
@@ -222,11 +225,25 @@ pub fn code_lenses(view: &View<'_>, single_mentions: bool) -> Vec<CodeLens> {
         .collect()
 }
 
+/// Every mention across the project of the entity `mention` names; None
+/// outside a project.
+fn project_mentions(view: &View<'_>, mention: &crate::analysis::Mention) -> Option<Vec<Location>> {
+    let (snapshot, _) = view.project?;
+    let cast = view.project_entity(mention)?;
+    Some(
+        cast.mentions
+            .iter()
+            .filter_map(|m| snapshot.location(*m, view.encoding))
+            .collect(),
+    )
+}
+
 /// What `dramatis.showReferences` does: every mention of the entity under
 /// `position`, and a one-line summary for clients without a references view.
 pub fn show_references(view: &View<'_>, position: Position) -> Option<(Vec<Location>, String)> {
-    let (_, entity) = view.mention_at(position)?;
-    let locations = mention_locations(view, entity, true);
+    let (mention, entity) = view.mention_at(position)?;
+    let locations =
+        project_mentions(view, mention).unwrap_or_else(|| mention_locations(view, entity, true));
     let mut lines: Vec<u32> = locations.iter().map(|l| l.range.start.line + 1).collect();
     lines.dedup();
     // A message is one line in most clients; a long list helps nobody.
