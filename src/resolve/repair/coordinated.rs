@@ -1,0 +1,79 @@
+//! Names around "and": the recognizer splits "Trinidad and Tobago" and
+//! glues "Gao and Timbuktu"; the gazetteer's places say which is right.
+
+use crate::analysis::EntityKind;
+use crate::knowledge::Knowledge;
+use crate::text::Document;
+
+use crate::resolve::mention::MentionDraft;
+
+/// "Newfoundland and Labrador Court of Appeal", "Trinidad and Tobago": the
+/// recognizer often splits a name at "and"; where the words across the
+/// "and" make a known place, the two pieces are one name (the kind of the
+/// second piece, which holds the head).
+pub fn join_coordinated_place_names(
+    doc: &Document<'_>,
+    drafts: &mut Vec<MentionDraft>,
+    knowledge: &Knowledge,
+) {
+    let mut index = 0;
+    while index + 1 < drafts.len() {
+        let (left, right) = (&drafts[index], &drafts[index + 1]);
+        let joined = left.tokens.end + 1 == right.tokens.start
+            && right.tokens.end <= doc.tokens.len()
+            && matches!(doc.token_text(left.tokens.end), "and" | "&")
+            && (right.tokens.start + 1..=right.tokens.end).any(|end| {
+                let text = doc.tokens_span(left.tokens.start, end).text(doc.text);
+                knowledge
+                    .lookup(text)
+                    .is_some_and(|e| e.kind == EntityKind::Place)
+            });
+        if joined {
+            let right = drafts.remove(index + 1);
+            let left = &mut drafts[index];
+            left.tokens.end = right.tokens.end;
+            left.kind = right.kind;
+            left.roles.extend(right.roles);
+        } else {
+            index += 1;
+        }
+    }
+}
+
+/// "Kidal, Gao and Timbuktu": where the recognizer took "Gao and Timbuktu"
+/// as one name but each side is a known place and the whole is not
+/// ("Bosnia and Herzegovina" is), the two are two places.
+pub fn split_coordinated_places(
+    doc: &Document<'_>,
+    drafts: &mut Vec<MentionDraft>,
+    knowledge: &Knowledge,
+) {
+    let is_place = |tokens: std::ops::Range<usize>| {
+        let text = doc.tokens_span(tokens.start, tokens.end).text(doc.text);
+        knowledge.lookup(text).map(|e| e.kind == EntityKind::Place)
+    };
+    let mut index = 0;
+    while index < drafts.len() {
+        let n = &drafts[index];
+        let tokens = n.tokens.clone();
+        let split = (tokens.len() >= 3 && tokens.end <= doc.tokens.len())
+            .then(|| {
+                (tokens.start + 1..tokens.end - 1).find(|&k| {
+                    matches!(doc.token_text(k), "and" | "&")
+                        && is_place(tokens.start..k) == Some(true)
+                        && is_place(k + 1..tokens.end) == Some(true)
+                })
+            })
+            .flatten()
+            .filter(|_| is_place(tokens.clone()).is_none());
+        if let Some(k) = split {
+            let roles = std::mem::take(&mut drafts[index].roles);
+            drafts[index] = MentionDraft::new(tokens.start..k, EntityKind::Place, roles);
+            drafts.insert(
+                index + 1,
+                MentionDraft::new(k + 1..tokens.end, EntityKind::Place, Vec::new()),
+            );
+        }
+        index += 1;
+    }
+}
