@@ -135,3 +135,48 @@ pub fn kind_after(doc: &Document<'_>, end: usize) -> Option<EntityKind> {
         .get(head.as_str())
         .copied()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn the_role_is_the_whole_phrase_and_the_head_noun_votes() {
+        // Read as a person twice, but the appositive calls it a maker.
+        check(
+            "{{Corvane|p}}, the Danish maker of wind turbines, grew. {{Corvane|p}} hired.",
+            expect![[r#"
+                [Corvane]1, the Danish maker of wind turbines, grew. [Corvane]1 hired.
+                ---
+                1 organization "Corvane" def="Corvane" aliases=["Corvane"] roles=["the Danish maker of wind turbines"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn who_opens_a_role_only_after_a_person() {
+        check(
+            "{{Tallis Brand|p}}, who ran the mill, left. {{Corvane Mills|o}}, who paid him, stayed. {{Brenna|l}}, a former fishing village, slept.",
+            expect![[r#"
+                [Tallis Brand]1, who ran the mill, left. [Corvane Mills]2, who paid him, stayed. [Brenna]3, a former fishing village, slept.
+                ---
+                1 person "Tallis Brand" def="Tallis Brand" aliases=["Tallis Brand"] roles=["ran the mill"]
+                2 organization "Corvane Mills" def="Corvane Mills" aliases=["Corvane Mills"]
+                3 place "Brenna" def="Brenna" aliases=["Brenna"] roles=["a former fishing village"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_coordination_is_a_list_not_a_head() {
+        check(
+            "We met {{Orla Quint|o}}, the founder and president, at noon.",
+            expect![[r#"
+                We met [Orla Quint]1, the founder and president, at noon.
+                ---
+                1 organization "Orla Quint" def="Orla Quint" aliases=["Orla Quint"] roles=["the founder and president"]
+            "#]],
+        );
+    }
+}

@@ -277,3 +277,65 @@ fn cluster_by_key(drafts: &mut [MentionDraft], clusters: &mut Clusters) {
         clusters.join(draft, index, cluster, MentionForm::Full);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn short_forms_join_the_full_name_they_fit() {
+        check(
+            "{{Ada Lind Okafor|p}} met {{Ada Okafor|p}}'s brother {{Kwame Osei|p}}. {{Okafor|p}} and {{Osei|p}} and {{Lind|p}} talked; {{Kwame|p}} left.",
+            expect![[r#"
+                [Ada Lind Okafor]1 met [Ada Okafor]1's brother [Kwame Osei]2. [Okafor]1 and [Osei]2 and [Lind]1 talked; [Kwame]2 left.
+                ---
+                1 person "Ada Lind Okafor" def="Ada Lind Okafor" aliases=["Ada Lind Okafor", "Ada Okafor", "Okafor", "Lind"]
+                2 person "Kwame Osei" def="Kwame Osei" aliases=["Kwame Osei", "Osei", "Kwame"] roles=["brother"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_short_form_fitting_two_people_is_ambiguous_and_joins_the_latest() {
+        check(
+            "{{Rosa Hale|p}} and {{Tom Hale|p}} farmed. {{Hale|p}} sold the farm.",
+            expect![[r#"
+                [Rosa Hale]1 and [Tom Hale]2 farmed. [Hale]2 sold the farm.
+                ---
+                1 person "Rosa Hale" def="Rosa Hale" aliases=["Rosa Hale"]
+                2 person "Tom Hale" def="Tom Hale" aliases=["Tom Hale", "Hale"]
+                warning[ambiguous-mention] "Hale": `Hale` could mean Rosa Hale or Tom Hale
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_known_place_stays_beside_a_person_of_that_name() {
+        check(
+            "{{George Washington|p}} visited {{Washington|l}} in May.",
+            expect![[r#"
+                [George Washington]1 visited [Washington]2 in May.
+                ---
+                1 person "George Washington" def="George Washington" aliases=["George Washington"]
+                2 place "Washington" def="Washington" aliases=["Washington"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn other_names_cluster_by_key_and_kind() {
+        check(
+            "{{HALDEN|l}} 1996-08-30\n\n{{Halden|o}} beat {{Moss|o}} 2-1. {{Halden|o}} scored first.",
+            expect![[r#"
+                [HALDEN]1 1996-08-30
+
+                [Halden]2 beat [Moss]3 2-1. [Halden]2 scored first.
+                ---
+                1 place "HALDEN" def="HALDEN" aliases=["HALDEN"]
+                2 organization "Halden" def="Halden" aliases=["Halden"]
+                3 organization "Moss" def="Moss" aliases=["Moss"]
+            "#]],
+        );
+    }
+}

@@ -171,3 +171,35 @@ fn make_entity(
         description,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn the_name_is_the_fullest_form_spelled_as_mostly_written() {
+        check(
+            "{{Ingrid Solvik|p}} came. {{Ingrid Sölvik|p}} spoke, {{Ingrid Sölvik|p}} left; {{Sölvik|p}} stayed.",
+            expect![[r#"
+                [Ingrid Solvik]1 came. [Ingrid Sölvik]1 spoke, [Ingrid Sölvik]1 left; [Sölvik]1 stayed.
+                ---
+                1 person "Ingrid Sölvik" def="Ingrid Solvik" aliases=["Ingrid Solvik", "Ingrid Sölvik", "Sölvik"]
+                warning[name-variant] "Ingrid Solvik": `Ingrid Solvik` is spelled `Ingrid Sölvik` elsewhere in this document (2×) (fix: "Ingrid Sölvik")
+            "#]],
+        );
+    }
+
+    #[test]
+    fn roles_gather_once_whatever_their_case() {
+        check(
+            "{{Captain Ivo Brandt|p}} and {{captain Brandt|p}} and {{Mayor Brandt|p}} sailed to {{Mali|l}}.",
+            expect![[r#"
+                Captain [Ivo Brandt]1 and captain [Brandt]1 and Mayor [Brandt]1 sailed to [Mali]2.
+                ---
+                1 person "Ivo Brandt" def="Ivo Brandt" aliases=["Ivo Brandt", "Brandt"] roles=["Captain", "Mayor"]
+                2 place "Mali" def="Mali" aliases=["Mali"]
+            "#]],
+        );
+    }
+}

@@ -121,3 +121,10 @@ pub fn analyze_fixture(fixture: &str) -> String {
     );
     render(&text, &analysis)
 }
+
+/// For the passes' unit tests: analyses a fixture and compares the
+/// rendering (`UPDATE_EXPECT=1` to refresh).
+#[cfg(test)]
+pub fn check(fixture: &str, expect: expect_test::Expect) {
+    expect.assert_eq(&analyze_fixture(fixture));
+}

@@ -294,3 +294,76 @@ fn in_dateline(doc: &Document<'_>, token: usize) -> bool {
         || words().all(|w| !w.chars().any(char::is_uppercase));
     !ends_like_prose || one_case
 }
+
+#[cfg(test)]
+mod tests {
+    use super::KindVotes;
+    use crate::analysis::EntityKind;
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn weighted_votes_tie_to_the_kind_voted_first() {
+        let mut votes = KindVotes::default();
+        votes.add(EntityKind::Person, 1);
+        votes.add(EntityKind::Place, 2);
+        votes.add(EntityKind::Person, 1);
+        assert_eq!(votes.winner(), Some(EntityKind::Person));
+        votes.add(EntityKind::Place, 1);
+        assert_eq!(votes.winner(), Some(EntityKind::Place));
+        assert_eq!(KindVotes::default().winner(), None);
+    }
+
+    #[test]
+    fn the_majority_of_mentions_decides() {
+        check(
+            "{{Wenlow|l}} flooded. {{Wenlow|l}} dried. {{Wenlow|p}} rebuilt.",
+            expect![[r#"
+                [Wenlow]1 flooded. [Wenlow]1 dried. [Wenlow]1 rebuilt.
+                ---
+                1 place "Wenlow" def="Wenlow" aliases=["Wenlow"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_list_majority_outweighs_a_stray_reading() {
+        check(
+            "Patrols reached {{Kidal|l}}, {{Tessit|p}}, {{Gao|l}} and {{Menaka|l}}.",
+            expect![[r#"
+                Patrols reached [Kidal]1, [Tessit]2, [Gao]3 and [Menaka]4.
+                ---
+                1 place "Kidal" def="Kidal" aliases=["Kidal"]
+                2 place "Tessit" def="Tessit" aliases=["Tessit"]
+                3 place "Gao" def="Gao" aliases=["Gao"]
+                4 place "Menaka" def="Menaka" aliases=["Menaka"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn place_heads_and_well_known_places_are_places() {
+        check(
+            "{{Kelsey Harbour|p}} froze. {{Gulf of Brennan|o}} too. {{Athens|p}} was warm.",
+            expect![[r#"
+                [Kelsey Harbour]1 froze. [Gulf of Brennan]2 too. [Athens]3 was warm.
+                ---
+                1 place "Kelsey Harbour" def="Kelsey Harbour" aliases=["Kelsey Harbour"]
+                2 place "Gulf of Brennan" def="Gulf of Brennan" aliases=["Gulf of Brennan"]
+                3 place "Athens" def="Athens" aliases=["Athens"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_name_that_she_keeps_following_is_a_person() {
+        check(
+            "{{Wrenna|o}} woke early and she ran. {{Wrenna|o}} said her knee hurt.",
+            expect![[r#"
+                [Wrenna]1 woke early and she ran. [Wrenna]1 said her knee hurt.
+                ---
+                1 person "Wrenna" def="Wrenna" aliases=["Wrenna"]
+            "#]],
+        );
+    }
+}

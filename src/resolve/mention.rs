@@ -64,3 +64,24 @@ pub fn take_keys(doc: &Document<'_>, drafts: &mut [MentionDraft]) {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn names_differing_only_by_diacritics_case_or_hyphens_share_a_key() {
+        check(
+            "{{São Tomé|l}} grew. {{Sao Tome|l}} and {{SÃO TOMÉ|l}} and {{Port-Evan|l}} and {{Port Evan|l}}.",
+            expect![[r#"
+                [São Tomé]1 grew. [Sao Tome]1 and [SÃO TOMÉ]1 and [Port-Evan]2 and [Port Evan]2.
+                ---
+                1 place "São Tomé" def="São Tomé" aliases=["São Tomé", "Sao Tome", "SÃO TOMÉ"]
+                2 place "Port Evan" def="Port Evan" aliases=["Port-Evan", "Port Evan"]
+                warning[name-variant] "Sao Tome": `Sao Tome` is spelled `São Tomé` elsewhere in this document (1×) (fix: "São Tomé")
+                warning[name-variant] "Port Evan": `Port Evan` is spelled `Port-Evan` elsewhere in this document (1×) (fix: "Port-Evan")
+            "#]],
+        );
+    }
+}

@@ -188,3 +188,36 @@ fn title_before(doc: &Document<'_>, start: usize, knowledge: &Knowledge) -> Opti
     // Drop leading modifiers that do not belong to the title ("the").
     saw_title.then(|| doc.tokens_span(first, start).text(doc.text).to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn spans_lose_determiners_possessives_and_titles() {
+        check(
+            "{{the Harbour Trust|o}} met. {{Mayor Ines Calder|p}} spoke for {{Calder's|p}} crew. {{St. Brendan|p}} sailed before {{Paul Mercer Jr.|p}} did.",
+            expect![[r#"
+                the [Harbour Trust]1 met. Mayor [Ines Calder]2 spoke for [Calder]2's crew. [St. Brendan]3 sailed before [Paul Mercer Jr.]4 did.
+                ---
+                1 organization "Harbour Trust" def="Harbour Trust" aliases=["Harbour Trust"]
+                2 person "Ines Calder" def="Ines Calder" aliases=["Ines Calder", "Calder"] roles=["Mayor"]
+                3 person "St. Brendan" def="St. Brendan" aliases=["St. Brendan"]
+                4 person "Paul Mercer Jr." def="Paul Mercer Jr." aliases=["Paul Mercer Jr."]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn plural_titles_and_adjectives_name_no_one() {
+        check(
+            "{{Senators|p}} objected. {{French|g}} boats came, and the {{French|g}} who stayed were few.",
+            expect![[r#"
+                Senators objected. French boats came, and the [French]1 who stayed were few.
+                ---
+                1 group "French" def="French" aliases=["French"]
+            "#]],
+        );
+    }
+}

@@ -102,3 +102,35 @@ pub fn apply_acronym_definitions(
     drafts.sort_by_key(|n| (n.tokens.start, n.tokens.end));
     drafts.dedup_by(|b, a| b.tokens.start < a.tokens.end);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn a_definition_makes_both_forms_mentions() {
+        // The recognizer saw only part of the long form and missed the
+        // later bare acronym.
+        check(
+            "The Coastal {{Rescue Alliance|o}} (CRA) sent boats. Later CRA crews returned.",
+            expect![[r#"
+                The [Coastal Rescue Alliance]1 ([CRA]1) sent boats. Later [CRA]1 crews returned.
+                ---
+                1 organization "Coastal Rescue Alliance" def="Coastal Rescue Alliance" aliases=["Coastal Rescue Alliance", "CRA"] expansion="Coastal Rescue Alliance"
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_spelled_out_term_is_no_name() {
+        check(
+            "Surveyors used Ground Penetrating Radar (GPR) near {{Lisbon|l}}. {{GPR|o}} found little.",
+            expect![[r#"
+                Surveyors used Ground Penetrating Radar (GPR) near [Lisbon]1. GPR found little.
+                ---
+                1 place "Lisbon" def="Lisbon" aliases=["Lisbon"]
+            "#]],
+        );
+    }
+}

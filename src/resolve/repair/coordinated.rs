@@ -77,3 +77,35 @@ pub fn split_coordinated_places(
         index += 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn a_known_place_split_at_and_is_joined() {
+        check(
+            "She flew to {{Trinidad|l}} and {{Tobago|l}} in June.",
+            expect![[r#"
+                She flew to [Trinidad and Tobago]1 in June.
+                ---
+                1 place "Trinidad and Tobago" def="Trinidad and Tobago" aliases=["Trinidad and Tobago"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn two_known_places_glued_at_and_are_split() {
+        check(
+            "Patrols left {{Kidal|l}}, {{Gao and Timbuktu|l}} at dawn.",
+            expect![[r#"
+                Patrols left [Kidal]1, [Gao]2 and [Timbuktu]3 at dawn.
+                ---
+                1 place "Kidal" def="Kidal" aliases=["Kidal"]
+                2 place "Gao" def="Gao" aliases=["Gao"]
+                3 place "Timbuktu" def="Timbuktu" aliases=["Timbuktu"]
+            "#]],
+        );
+    }
+}

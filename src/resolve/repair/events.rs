@@ -42,3 +42,21 @@ pub fn drop_event_names(doc: &Document<'_>, drafts: &mut Vec<MentionDraft>, know
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn events_and_their_bare_names_are_dropped() {
+        check(
+            "{{Cyclone Marlow|l}} hit {{Odisha|l}}. {{Marlow|l}} weakened before {{Operation Driftwood|o}} began.",
+            expect![[r#"
+                Cyclone Marlow hit [Odisha]1. Marlow weakened before Operation Driftwood began.
+                ---
+                1 place "Odisha" def="Odisha" aliases=["Odisha"]
+            "#]],
+        );
+    }
+}

@@ -55,3 +55,22 @@ pub fn add_institutions_by_title(
         drafts.sort_by_key(|n| (n.tokens.start, n.tokens.end));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn a_capitalized_head_alone_mid_sentence_is_an_organization() {
+        check(
+            "She taught at the {{University of Tromsø|o}} until the University closed her lab. The Court of Appeal sat.",
+            expect![[r#"
+                She taught at the [University of Tromsø]1 until the [University]2 closed her lab. The Court of Appeal sat.
+                ---
+                1 organization "University of Tromsø" def="University of Tromsø" aliases=["University of Tromsø"]
+                2 organization "University" def="University" aliases=["University"]
+            "#]],
+        );
+    }
+}

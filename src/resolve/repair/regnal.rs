@@ -36,3 +36,23 @@ pub fn take_in_regnal_numbers(doc: &Document<'_>, drafts: &mut [MentionDraft]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn a_monarch_keeps_his_number_but_not_a_pronoun() {
+        check(
+            "{{Edmund|p}} IV ruled the isles. Then {{Tamsin|p}} I think left. {{Osric|p}} I, the last king, died.",
+            expect![[r#"
+                [Edmund IV]1 ruled the isles. Then [Tamsin]2 I think left. [Osric I]3, the last king, died.
+                ---
+                1 person "Edmund IV" def="Edmund IV" aliases=["Edmund IV"]
+                2 person "Tamsin" def="Tamsin" aliases=["Tamsin"]
+                3 person "Osric I" def="Osric I" aliases=["Osric I"]
+            "#]],
+        );
+    }
+}

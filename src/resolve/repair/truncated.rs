@@ -65,3 +65,33 @@ pub fn complete_truncated_names(doc: &Document<'_>, drafts: &mut [MentionDraft])
         drafts[index].tokens.start = best;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn a_name_cut_short_takes_in_its_full_form() {
+        check(
+            "{{Maria Elena Vos|p}} arrived. Later, Maria {{Elena Vos|p}} left.",
+            expect![[r#"
+                [Maria Elena Vos]1 arrived. Later, [Maria Elena Vos]1 left.
+                ---
+                1 person "Maria Elena Vos" def="Maria Elena Vos" aliases=["Maria Elena Vos"]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn words_across_a_sentence_break_stay_out() {
+        check(
+            "{{Maria Elena Vos|p}} arrived. It was Maria. {{Elena Vos|p}} left.",
+            expect![[r#"
+                [Maria Elena Vos]1 arrived. It was Maria. [Elena Vos]1 left.
+                ---
+                1 person "Maria Elena Vos" def="Maria Elena Vos" aliases=["Maria Elena Vos", "Elena Vos"]
+            "#]],
+        );
+    }
+}
