@@ -15,7 +15,7 @@
 //!
 //! Word lists the passes use are data (`data/resolve/`, via `words`).
 
-pub mod acronym;
+mod acronym;
 mod appositive;
 mod cluster;
 mod entity;

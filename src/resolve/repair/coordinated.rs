@@ -21,7 +21,7 @@ pub fn join_coordinated_place_names(
         let (left, right) = (&drafts[index], &drafts[index + 1]);
         let joined = left.tokens.end + 1 == right.tokens.start
             && right.tokens.end <= doc.tokens.len()
-            && matches!(doc.token_text(left.tokens.end), "and" | "&")
+            && is_and(doc.token_text(left.tokens.end))
             && (right.tokens.start + 1..=right.tokens.end).any(|end| {
                 let text = doc.tokens_span(left.tokens.start, end).text(doc.text);
                 knowledge
@@ -59,7 +59,7 @@ pub fn split_coordinated_places(
         let split = (tokens.len() >= 3 && tokens.end <= doc.tokens.len())
             .then(|| {
                 (tokens.start + 1..tokens.end - 1).find(|&k| {
-                    matches!(doc.token_text(k), "and" | "&")
+                    is_and(doc.token_text(k))
                         && is_place(tokens.start..k) == Some(true)
                         && is_place(k + 1..tokens.end) == Some(true)
                 })
@@ -76,6 +76,10 @@ pub fn split_coordinated_places(
         }
         index += 1;
     }
+}
+
+fn is_and(word: &str) -> bool {
+    matches!(word, "and" | "&")
 }
 
 #[cfg(test)]
