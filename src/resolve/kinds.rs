@@ -17,8 +17,8 @@ use crate::text::{Document, TokenShape};
 
 use super::appositive;
 use super::mention::MentionDraft;
-use super::most_common;
 use super::words::ResolverWords;
+use super::{heaviest, most_common};
 
 /// Each mention's own reading.
 const MENTION_VOTE: u32 = 1;
@@ -32,25 +32,18 @@ const APPOSITIVE_VOTE: u32 = 3;
 /// A list's clear majority, for a member read against it.
 const LIST_MAJORITY_VOTE: u32 = 2;
 
-/// The votes for one name, in the order each kind was first voted for.
+/// The votes for one name, weighted, in the order they were cast.
 #[derive(Default)]
 struct KindVotes(Vec<(EntityKind, u32)>);
 
 impl KindVotes {
     fn add(&mut self, kind: EntityKind, weight: u32) {
-        match self.0.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, votes)) => *votes += weight,
-            None => self.0.push((kind, weight)),
-        }
+        self.0.push((kind, weight));
     }
 
     /// The kind with the most votes; a tie goes to the one voted for first.
     fn winner(&self) -> Option<EntityKind> {
-        let best = self.0.iter().map(|&(_, votes)| votes).max()?;
-        self.0
-            .iter()
-            .find(|&&(_, votes)| votes == best)
-            .map(|&(kind, _)| kind)
+        heaviest(self.0.iter().copied())
     }
 }
 

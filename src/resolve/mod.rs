@@ -57,19 +57,26 @@ pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowl
     entity::build(doc, &drafts, &clusters, knowledge)
 }
 
-/// The most frequent item; ties go to the one seen first (`max_by_key`
-/// would pick the last). Used for kinds and for spellings.
+/// The most frequent item; ties go to the one seen first. Used for kinds
+/// and for spellings.
 pub(crate) fn most_common<T: PartialEq + Copy>(items: impl Iterator<Item = T>) -> Option<T> {
-    let mut counts: Vec<(T, usize)> = Vec::new();
-    for item in items {
-        match counts.iter_mut().find(|(seen, _)| *seen == item) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((item, 1)),
+    heaviest(items.map(|item| (item, 1)))
+}
+
+/// The item with the greatest total weight; ties go to the one seen first
+/// (`max_by_key` would pick the last), so the first reading of a name wins
+/// an even vote.
+pub(crate) fn heaviest<T: PartialEq + Copy>(items: impl Iterator<Item = (T, u32)>) -> Option<T> {
+    let mut totals: Vec<(T, u32)> = Vec::new();
+    for (item, weight) in items {
+        match totals.iter_mut().find(|(seen, _)| *seen == item) {
+            Some((_, total)) => *total += weight,
+            None => totals.push((item, weight)),
         }
     }
-    let best = counts.iter().map(|(_, n)| *n).max()?;
-    counts
+    let best = totals.iter().map(|&(_, total)| total).max()?;
+    totals
         .into_iter()
-        .find(|(_, n)| *n == best)
+        .find(|&(_, total)| total == best)
         .map(|(item, _)| item)
 }
