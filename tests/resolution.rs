@@ -3,118 +3,17 @@
 //! A fixture marks the names a recognizer would find, `{{Touré|p}}` (kinds
 //! p, o, g, l), so these tests pin down resolution and diagnostics without
 //! depending on the model. The expectation renders every mention with its
-//! entity number, then the entities and the diagnostics. Update with
+//! entity number, then the entities and the diagnostics. Each resolver pass
+//! has its own fixtures in `src/resolve/`; these are whole stories. Update with
 //! `UPDATE_EXPECT=1 cargo test --test resolution`.
 
-use dramatis::analysis::EntityKind;
-use dramatis::recognize::{Candidate, Recognizer};
-use dramatis::text::{Document, Span};
-use dramatis::{analyze, Analysis, Config, Knowledge, TextFormat};
+use dramatis::resolve::fixture::analyze_fixture;
 use expect_test::{expect, Expect};
 
-/// Returns the marked names as candidates.
-struct Marked(Vec<(Span, EntityKind)>);
-
-impl Recognizer for Marked {
-    fn recognize(&self, doc: &Document<'_>, _: &Knowledge) -> Vec<Candidate> {
-        self.0
-            .iter()
-            .map(|&(span, kind)| {
-                let first = doc.token_at_or_after(span.start.to_usize());
-                let end = doc.token_at_or_after(span.end.to_usize());
-                Candidate {
-                    tokens: first..end,
-                    span,
-                    kind,
-                }
-            })
-            .collect()
-    }
-}
-
-fn parse_fixture(fixture: &str) -> (String, Vec<(Span, EntityKind)>) {
-    let mut text = String::new();
-    let mut marks = Vec::new();
-    let mut rest = fixture;
-    while let Some(open) = rest.find("{{") {
-        text.push_str(&rest[..open]);
-        let inner_end = rest[open..].find("}}").expect("unclosed {{") + open;
-        let (name, kind) = rest[open + 2..inner_end]
-            .rsplit_once('|')
-            .expect("{{name|kind}}");
-        let kind = match kind {
-            "p" => EntityKind::Person,
-            "o" => EntityKind::Organization,
-            "g" => EntityKind::Group,
-            "l" => EntityKind::Place,
-            other => panic!("unknown kind {other}"),
-        };
-        let start = text.len();
-        text.push_str(name);
-        marks.push((Span::new(start, text.len()), kind));
-        rest = &rest[inner_end + 2..];
-    }
-    text.push_str(rest);
-    (text, marks)
-}
-
-fn render(text: &str, analysis: &Analysis) -> String {
-    let mut out = String::new();
-    let mut at = 0;
-    for m in &analysis.mentions {
-        out.push_str(&text[at..m.span.start.to_usize()]);
-        out.push_str(&format!("[{}]{}", m.span.text(text), m.entity.0 + 1));
-        at = m.span.end.to_usize();
-    }
-    out.push_str(&text[at..]);
-    out.push_str("\n---\n");
-    for e in &analysis.entities {
-        let def = analysis
-            .mention(e.definition)
-            .map(|m| m.span.text(text))
-            .unwrap_or("?");
-        out.push_str(&format!(
-            "{} {} {:?} def={:?} aliases={:?}",
-            e.id.0 + 1,
-            e.kind.as_str(),
-            e.name,
-            def,
-            e.aliases
-        ));
-        if !e.roles.is_empty() {
-            out.push_str(&format!(" roles={:?}", e.roles));
-        }
-        if let Some(x) = &e.expansion {
-            out.push_str(&format!(" expansion={x:?}"));
-        }
-        out.push('\n');
-    }
-    for d in &analysis.diagnostics {
-        out.push_str(&format!(
-            "{}[{}] {:?}: {}",
-            d.severity.as_str(),
-            d.code.as_str(),
-            d.span.text(text),
-            d.message
-        ));
-        if let Some(fix) = &d.fix {
-            out.push_str(&format!(" (fix: {:?})", fix.replacement));
-        }
-        out.push('\n');
-    }
-    out
-}
-
+/// The fixture syntax and the rendering are `dramatis::resolve::fixture`'s,
+/// shared with the passes' unit tests.
 fn check(fixture: &str, expect: Expect) {
-    let (text, marks) = parse_fixture(fixture);
-    let analysis = analyze(
-        &text,
-        TextFormat::Plain,
-        &Config::default(),
-        Knowledge::builtin(),
-        &Marked(marks),
-    );
-    expect.assert_eq(&render(&text, &analysis));
+    expect.assert_eq(&analyze_fixture(fixture));
 }
 
 #[test]

@@ -9,8 +9,8 @@ use crate::analysis::{
 };
 use crate::config::Config;
 use crate::knowledge::Knowledge;
-use crate::resolve::acronym::is_acronym;
 use crate::resolve::Resolved;
+use crate::text::is_acronym;
 use crate::text::{fold_key, Document, Span};
 
 /// Acronyms so common that asking to spell them out would be noise.

@@ -413,7 +413,7 @@ impl Links {
                 };
                 if node.expanded {
                     for alias in &entity.aliases {
-                        if crate::resolve::acronym::is_acronym(alias) {
+                        if crate::text::is_acronym(alias) {
                             collector.add(alias, kind);
                         }
                     }

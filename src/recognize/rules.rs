@@ -5,7 +5,7 @@
 use super::{Candidate, Recognizer};
 use crate::analysis::EntityKind;
 use crate::knowledge::{Knowledge, LexFlags};
-use crate::resolve::acronym::is_acronym;
+use crate::text::is_acronym;
 use crate::text::{Document, TokenShape};
 
 pub struct RuleRecognizer;

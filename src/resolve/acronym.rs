@@ -2,34 +2,15 @@
 //! parentheses matched right-to-left against the words before it, or a long
 //! form in parentheses after the short form.
 
-use crate::text::{Document, TokenShape};
+use crate::text::{is_acronym, Document, TokenShape};
+
+use super::words::ResolverWords;
 
 /// A short form and its spelled-out long form, as token ranges.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AcronymDefinition {
     pub short: std::ops::Range<usize>,
     pub long: std::ops::Range<usize>,
-}
-
-/// Is this token shaped like an acronym ("MNLA", "G5", "U.N.", "AQIM")?
-pub fn is_acronym(word: &str) -> bool {
-    let (mut len, mut letters, mut uppers, mut digits) = (0, 0, 0, 0);
-    for c in word.chars() {
-        len += 1;
-        if c.is_alphabetic() {
-            letters += 1;
-            uppers += usize::from(c.is_uppercase());
-        } else if c.is_ascii_digit() {
-            digits += 1;
-        } else if !c.is_alphanumeric() && !matches!(c, '.' | '&' | '-') {
-            return false;
-        }
-    }
-    (2..=12).contains(&len)
-        && (uppers >= 2 || (uppers == 1 && digits > 0))
-        // Allow one lower-case letter ("MoD"), not more ("Mali").
-        && letters - uppers <= 1
-        && word.chars().next().is_some_and(char::is_alphanumeric)
 }
 
 /// The letters and digits of a short form, lower-cased ("U.N." → "un").
@@ -156,31 +137,9 @@ fn name_run_covering(
 
 /// Words allowed inside a long form without contributing a letter.
 fn is_particle(word: &str) -> bool {
-    matches!(
-        word.to_lowercase().as_str(),
-        "of" | "for"
-            | "the"
-            | "and"
-            | "in"
-            | "on"
-            | "de"
-            | "des"
-            | "du"
-            | "la"
-            | "le"
-            | "al"
-            | "el"
-            | "to"
-            | "&"
-            | "et"
-            | "pour"
-            | "y"
-            | "del"
-            | "bin"
-            | "ibn"
-            | "van"
-            | "von"
-    )
+    ResolverWords::get()
+        .acronym_particles
+        .contains(&word.to_lowercase())
 }
 
 /// Finds "Long Form (SHORT)" and "SHORT (Long Form)" definitions.
@@ -360,14 +319,5 @@ mod tests {
             defs("The Paris office (AFP) and He was (MNLA) there and (in the city)."),
             vec![]
         );
-    }
-
-    #[test]
-    fn acronym_shapes() {
-        assert!(is_acronym("MNLA"));
-        assert!(is_acronym("U.N."));
-        assert!(is_acronym("G5"));
-        assert!(!is_acronym("Mali"));
-        assert!(!is_acronym("I"));
     }
 }

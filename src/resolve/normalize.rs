@@ -11,127 +11,23 @@ use crate::knowledge::{Knowledge, LexFlags};
 use crate::recognize::Candidate;
 use crate::text::{Document, TokenShape};
 
-/// A candidate after trimming, with the roles read around it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Named {
-    pub tokens: Range<usize>,
-    pub kind: EntityKind,
-    pub roles: Vec<String>,
-}
-
-const DETERMINERS: &[&str] = &["the", "a", "an", "this", "that", "these", "those"];
-
-/// "St. Jerome", "Saint Teresa": part of the name as it is known, not a
-/// title to move into the role.
-const SAINTS: &[&str] = &["saint", "st.", "st", "ste.", "sainte", "san", "santa"];
-
-/// "Richard Bissen Jr.", "John Smith Sr.": the end of the name, although
-/// "Sr." also abbreviates Sister.
-const GENERATIONAL: &[&str] = &["jr.", "jr", "sr.", "sr"];
-
-/// Lower-case words that may stand inside a title phrase ("former interim
-/// President", "Defence Minister", "junta leader").
-const ROLE_MODIFIERS: &[&str] = &[
-    "former",
-    "interim",
-    "acting",
-    "deputy",
-    "vice",
-    "prime",
-    "foreign",
-    "defence",
-    "defense",
-    "late",
-    "then",
-    "current",
-    "outgoing",
-    "incoming",
-    "transitional",
-    "army",
-    "rebel",
-    "junta",
-    "coup",
-    "opposition",
-    "party",
-    "chief",
-    "senior",
-    "top",
-    "finance",
-    "interior",
-    "justice",
-    "state",
-    "national",
-    "assembly",
-    "military",
-    "leader",
-    "spokesman",
-    "spokeswoman",
-    "minister",
-    "secretary",
-    "general",
-    "commander",
-    "head",
-];
+use super::appositive;
+use super::mention::MentionDraft;
+use super::words::ResolverWords;
 
 fn is_possessive(word: &str) -> bool {
     matches!(word, "'s" | "’s" | "'" | "’" | "'S" | "’S")
 }
 
-/// Words that may follow a group name used as a noun ("the French and …",
-/// "Malians who …"); any other lower-case word makes it an adjective
-/// ("French helicopters", "Tuareg rebels"), which names no one.
-const AFTER_GROUP_NOUN: &[&str] = &[
-    "and",
-    "or",
-    "who",
-    "whom",
-    "were",
-    "are",
-    "have",
-    "had",
-    "did",
-    "do",
-    "will",
-    "would",
-    "could",
-    "can",
-    "may",
-    "might",
-    "must",
-    "should",
-    "said",
-    "say",
-    "says",
-    "of",
-    "in",
-    "to",
-    "at",
-    "on",
-    "from",
-    "for",
-    "with",
-    "as",
-    "than",
-    "themselves",
-    "alike",
-    "too",
-    "also",
-];
-
+/// A group name followed by a lower-case word that a noun would not take
+/// ("French helicopters", "Tuareg rebels") is an adjective, which names no one.
 fn is_adjective_use(doc: &Document<'_>, end: usize) -> bool {
     let next = doc.token_text(end);
     doc.tokens
         .get(end)
         .is_some_and(|t| t.shape == TokenShape::Lower)
-        && !AFTER_GROUP_NOUN.contains(&next)
+        && !ResolverWords::get().after_group_noun.contains(next)
 }
-
-/// Words that end a span only by mistake ("University Library of", "BBC
-/// etc."). A closed list, not "any lower-case word": in all-lower-case text
-/// every name is lower case.
-const TRAILING_FUNCTION_WORDS: &[&str] = &[
-    "of", "for", "the", "and", "or", "in", "on", "at", "to", "by", "with", "from", "etc.", "etc",
-];
 
 /// The span's last token is a ")" whose "(" is inside the span ("Mladost (L)").
 fn closes_bracket(doc: &Document<'_>, start: usize, end: usize) -> bool {
@@ -146,8 +42,9 @@ pub fn normalize(
     doc: &Document<'_>,
     candidates: Vec<Candidate>,
     knowledge: &Knowledge,
-) -> Vec<Named> {
-    let mut out: Vec<Named> = Vec::with_capacity(candidates.len());
+) -> Vec<MentionDraft> {
+    let words = ResolverWords::get();
+    let mut out: Vec<MentionDraft> = Vec::with_capacity(candidates.len());
     for candidate in candidates {
         let Range { mut start, mut end } = candidate.tokens;
         end = end.min(doc.tokens.len());
@@ -160,7 +57,9 @@ pub fn normalize(
         while end > start + 1
             && (is_possessive(doc.token_text(end - 1))
                 || (!is_name_word(doc.token_text(end - 1)) && !closes_bracket(doc, start, end))
-                || TRAILING_FUNCTION_WORDS.contains(&doc.token_text(end - 1)))
+                || words
+                    .trailing_function_words
+                    .contains(doc.token_text(end - 1)))
         {
             end -= 1;
         }
@@ -173,11 +72,11 @@ pub fn normalize(
             while end > start + 1 {
                 let word = doc.token_text(end - 1);
                 let flags = knowledge.word_flags(word);
-                if GENERATIONAL.contains(&word.to_lowercase().as_str()) {
+                if words.generational.contains(&word.to_lowercase()) {
                     break;
                 }
                 if flags.contains(LexFlags::TITLE)
-                    || ROLE_MODIFIERS.contains(&word.to_lowercase().as_str())
+                    || words.role_modifiers.contains(&word.to_lowercase())
                 {
                     end -= 1;
                 } else {
@@ -188,7 +87,7 @@ pub fn normalize(
         // Leading punctuation and determiners.
         while end - start > 1 {
             let word = doc.token_text(start);
-            if !is_name_word(word) || DETERMINERS.contains(&word.to_lowercase().as_str()) {
+            if !is_name_word(word) || words.determiners.contains(&word.to_lowercase()) {
                 start += 1;
             } else {
                 break;
@@ -220,13 +119,15 @@ pub fn normalize(
             let mut saw_title = false;
             while end - cut > 1 {
                 let flags = knowledge.word_flags(doc.token_text(cut));
-                if SAINTS.contains(&doc.token_text(cut).to_lowercase().as_str()) {
+                if words.saints.contains(&doc.token_text(cut).to_lowercase()) {
                     break;
                 }
                 if flags.contains(LexFlags::TITLE) {
                     saw_title = true;
                 } else if !flags.contains(LexFlags::DEMONYM)
-                    && !ROLE_MODIFIERS.contains(&doc.token_text(cut).to_lowercase().as_str())
+                    && !words
+                        .role_modifiers
+                        .contains(&doc.token_text(cut).to_lowercase())
                 {
                     break;
                 }
@@ -239,7 +140,9 @@ pub fn normalize(
             // a "St." it left out.
             if start > 0
                 && doc.tokens[start - 1].shape == TokenShape::Capitalized
-                && SAINTS.contains(&doc.token_text(start - 1).to_lowercase().as_str())
+                && words
+                    .saints
+                    .contains(&doc.token_text(start - 1).to_lowercase())
                 && out.last().is_none_or(|prev| prev.tokens.end < start)
             {
                 start -= 1;
@@ -248,17 +151,13 @@ pub fn normalize(
         if let Some(role) = title_before(doc, start, knowledge) {
             roles.push(role);
         }
-        if let Some(role) = appositive_after(doc, end, candidate.kind) {
+        if let Some(role) = appositive::role_after(doc, end, candidate.kind) {
             roles.push(role);
         }
         if out.last().is_some_and(|prev| prev.tokens.end > start) {
             continue;
         }
-        out.push(Named {
-            tokens: start..end,
-            kind: candidate.kind,
-            roles,
-        });
+        out.push(MentionDraft::new(start..end, candidate.kind, roles));
     }
     out
 }
@@ -279,7 +178,9 @@ fn title_before(doc: &Document<'_>, start: usize, knowledge: &Knowledge) -> Opti
         let lower = word.to_lowercase();
         if flags.contains(LexFlags::TITLE) {
             saw_title = true;
-        } else if !(flags.contains(LexFlags::DEMONYM) || ROLE_MODIFIERS.contains(&lower.as_str())) {
+        } else if !(flags.contains(LexFlags::DEMONYM)
+            || ResolverWords::get().role_modifiers.contains(&lower))
+        {
             break;
         }
         first -= 1;
@@ -288,37 +189,35 @@ fn title_before(doc: &Document<'_>, start: usize, knowledge: &Knowledge) -> Opti
     saw_title.then(|| doc.tokens_span(first, start).text(doc.text).to_string())
 }
 
-/// An appositive right after a name: "Ansar Dine, the fundamentalist
-/// Islamist group," or "Dioncounda Traoré, who had been president of …".
-fn appositive_after(doc: &Document<'_>, end: usize, kind: EntityKind) -> Option<String> {
-    if doc.token_text(end) != "," {
-        return None;
+#[cfg(test)]
+mod tests {
+    use crate::resolve::fixture::check;
+    use expect_test::expect;
+
+    #[test]
+    fn spans_lose_determiners_possessives_and_titles() {
+        check(
+            "{{the Harbour Trust|o}} met. {{Mayor Ines Calder|p}} spoke for {{Calder's|p}} crew. {{St. Brendan|p}} sailed before {{Paul Mercer Jr.|p}} did.",
+            expect![[r#"
+                the [Harbour Trust]1 met. Mayor [Ines Calder]2 spoke for [Calder]2's crew. [St. Brendan]3 sailed before [Paul Mercer Jr.]4 did.
+                ---
+                1 organization "Harbour Trust" def="Harbour Trust" aliases=["Harbour Trust"]
+                2 person "Ines Calder" def="Ines Calder" aliases=["Ines Calder", "Calder"] roles=["Mayor"]
+                3 person "St. Brendan" def="St. Brendan" aliases=["St. Brendan"]
+                4 person "Paul Mercer Jr." def="Paul Mercer Jr." aliases=["Paul Mercer Jr."]
+            "#]],
+        );
     }
-    let sentence_end = doc
-        .sentences
-        .get(doc.tokens.get(end)?.sentence as usize)?
-        .tokens
-        .end;
-    let first = end + 1;
-    let opener = doc.token_text(first).to_lowercase();
-    let opens = matches!(
-        opener.as_str(),
-        "the" | "a" | "an" | "its" | "his" | "her" | "their" | "former" | "one"
-    ) || (opener == "who" && kind == EntityKind::Person);
-    if !opens {
-        return None;
+
+    #[test]
+    fn plural_titles_and_adjectives_name_no_one() {
+        check(
+            "{{Senators|p}} objected. {{French|g}} boats came, and the {{French|g}} who stayed were few.",
+            expect![[r#"
+                Senators objected. French boats came, and the [French]1 who stayed were few.
+                ---
+                1 group "French" def="French" aliases=["French"]
+            "#]],
+        );
     }
-    let mut last = first;
-    while last < sentence_end && last - first < 16 {
-        let word = doc.token_text(last);
-        if matches!(word, "," | "." | ";" | ":" | ")" | "—" | "–" | "!" | "?") {
-            break;
-        }
-        last += 1;
-    }
-    if last - first < 2 || last - first >= 16 {
-        return None;
-    }
-    let from = if opener == "who" { first + 1 } else { first };
-    Some(doc.tokens_span(from, last).text(doc.text).to_string())
 }

@@ -1,11 +1,13 @@
 //! Text layer: spans, tokens, sentences, paragraphs, Markdown masking and the
 //! folded (NFC + case-folded) view used to compare names.
 
+mod acronym;
 mod fold;
 mod markdown;
 mod span;
 mod tokenize;
 
+pub use acronym::is_acronym;
 pub use fold::{fold, fold_key, fold_marks};
 pub use markdown::prose_mask;
 pub use span::{ByteOffset, Span};
