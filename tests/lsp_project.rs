@@ -290,11 +290,13 @@ fn editing_one_chapter_updates_the_diagnostics_of_another() {
     );
     let published = server.notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == uri2.as_str()
-            && p["diagnostics"].as_array().is_some_and(|d| {
-                d.iter().any(|d| d["code"] == "acronym-undefined")
-            })
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "acronym-undefined"))
     });
-    let message = published["diagnostics"][0]["message"].as_str().unwrap_or("");
+    let message = published["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap_or("");
     assert!(message.contains("in this project"), "{published}");
     server.shutdown();
 }

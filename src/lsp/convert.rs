@@ -97,11 +97,6 @@ impl<'a> View<'a> {
         span.text(self.text)
     }
 
-    /// 1-based line number of an offset, for human-readable text.
-    pub fn line_number(&self, offset: ByteOffset) -> u32 {
-        self.position(offset).line + 1
-    }
-
     pub fn diagnostic(&self, diagnostic: &crate::Diagnostic) -> lsp::Diagnostic {
         let mut related: Vec<DiagnosticRelatedInformation> = diagnostic
             .related

@@ -2,7 +2,7 @@
 //! plan. The language server only converts spans to positions.
 
 use super::{MentionRef, Project, ProjectEntity};
-use crate::analysis::{FileId, MentionForm};
+use crate::analysis::{Analysis, Entity, FileId, MentionForm, MentionId};
 use crate::text::{fold_key, Span};
 
 /// 1-based line of a byte offset; `\n`, `\r\n` and a lone `\r` each end a
@@ -18,58 +18,122 @@ pub fn line_number(text: &str, offset: usize) -> u32 {
     lines
 }
 
-/// The Markdown card: the name and kind, the user's note, what the text
-/// says, what the knowledge says, how often and where first.
-pub fn hover_card(project: &Project, texts: &[&str], entity: &ProjectEntity) -> String {
-    let mut card = format!("**{}** · {}", escape(&entity.name), entity.kind.as_str());
-    if let Some(note) = &entity.note {
+/// What a hover card says, whichever analysis it comes from.
+struct CardFacts<'a> {
+    name: &'a str,
+    kind: crate::analysis::EntityKind,
+    note: Option<&'a str>,
+    expansion: Option<&'a str>,
+    description: Option<&'a str>,
+    aliases: &'a [String],
+    roles: &'a [String],
+    mentions: usize,
+    files: usize,
+    /// "first on line 7", "introduced in ch1.md line 3".
+    place: Option<String>,
+}
+
+fn render(facts: CardFacts<'_>) -> String {
+    let mut card = format!("**{}** · {}", escape(facts.name), facts.kind.as_str());
+    if let Some(note) = facts.note {
         card.push_str(&format!("\n\n{}", escape(note)));
     }
-    if let Some(expansion) = &entity.expansion {
-        if fold_key(expansion) != fold_key(&entity.name) {
+    if let Some(expansion) = facts.expansion {
+        if fold_key(expansion) != fold_key(facts.name) {
             card.push_str(&format!("\n\nStands for *{}*", escape(expansion)));
         }
     }
-    if let Some(description) = &entity.description {
+    if let Some(description) = facts.description {
         card.push_str(&format!("\n\n{}", escape(description)));
     }
-    let aliases: Vec<String> = entity
+    let aliases: Vec<String> = facts
         .aliases
         .iter()
-        .filter(|a| **a != entity.name)
+        .filter(|a| a.as_str() != facts.name)
         .map(|a| escape(a))
         .collect();
     if !aliases.is_empty() {
         card.push_str(&format!("\n\nAlso: {}", aliases.join(", ")));
     }
-    if !entity.roles.is_empty() {
-        let roles: Vec<String> = entity.roles.iter().map(|r| escape(r)).collect();
+    if !facts.roles.is_empty() {
+        let roles: Vec<String> = facts.roles.iter().map(|r| escape(r)).collect();
         card.push_str(&format!("\n\nRoles: {}", roles.join("; ")));
     }
-    let count = entity.mentions.len();
-    let plural = if count == 1 { "mention" } else { "mentions" };
-    card.push_str(&format!("\n\n{count} {plural}"));
-    let mut files: Vec<FileId> = entity.mentions.iter().map(|m| m.file).collect();
-    files.dedup();
-    if files.len() > 1 {
-        card.push_str(&format!(" in {} files", files.len()));
+    let plural = if facts.mentions == 1 {
+        "mention"
+    } else {
+        "mentions"
+    };
+    card.push_str(&format!("\n\n{} {plural}", facts.mentions));
+    if facts.files > 1 {
+        card.push_str(&format!(" in {} files", facts.files));
     }
-    // "First" is where the entity is introduced, so the card and go to
-    // definition agree.
-    let first = entity.definition;
-    if let Some(span) = span_of(project, first) {
-        let text = texts.get(first.file.0 as usize).copied().unwrap_or("");
-        let line = line_number(text, span.start.to_usize());
-        if project.files.len() > 1 {
-            card.push_str(&format!(
-                ", introduced in {} line {line}",
-                escape(project.name_of(first.file))
-            ));
-        } else {
-            card.push_str(&format!(", first on line {line}"));
-        }
+    if let Some(place) = facts.place {
+        card.push_str(&format!(", {place}"));
     }
     card
+}
+
+/// The Markdown card for an entity of one analysed document: who or what
+/// this is, as far as the document and the built-in knowledge say.
+pub fn file_card(analysis: &Analysis, text: &str, entity: &Entity) -> String {
+    let first = entity
+        .mentions
+        .first()
+        .and_then(|id| analysis.mention(*id))
+        .map(|m| {
+            format!(
+                "first on line {}",
+                line_number(text, m.span.start.to_usize())
+            )
+        });
+    render(CardFacts {
+        name: &entity.name,
+        kind: entity.kind,
+        note: None,
+        expansion: entity.expansion.as_deref(),
+        description: entity.description.as_deref(),
+        aliases: &entity.aliases,
+        roles: &entity.roles,
+        mentions: entity.mentions.len(),
+        files: 1,
+        place: first,
+    })
+}
+
+/// The card for an entity of a project: the user's note first, then what
+/// the text says, what the knowledge says, how often, and where it is
+/// introduced (where go to definition lands).
+pub fn hover_card(project: &Project, texts: &[&str], entity: &ProjectEntity) -> String {
+    let mut files: Vec<FileId> = entity.mentions.iter().map(|m| m.file).collect();
+    files.dedup();
+    let place = span_of(project, entity.definition).map(|span| {
+        let text = texts
+            .get(entity.definition.file.0 as usize)
+            .copied()
+            .unwrap_or("");
+        let line = line_number(text, span.start.to_usize());
+        if project.files.len() > 1 {
+            format!(
+                "introduced in {} line {line}",
+                escape(project.name_of(entity.definition.file))
+            )
+        } else {
+            format!("first on line {line}")
+        }
+    });
+    render(CardFacts {
+        name: &entity.name,
+        kind: entity.kind,
+        note: entity.note.as_deref(),
+        expansion: entity.expansion.as_deref(),
+        description: entity.description.as_deref(),
+        aliases: &entity.aliases,
+        roles: &entity.roles,
+        mentions: entity.mentions.len(),
+        files: files.len(),
+        place,
+    })
 }
 
 fn span_of(project: &Project, at: MentionRef) -> Option<Span> {
@@ -158,35 +222,60 @@ pub fn rename_plan(
         span_of(project, m).map_or("", |s| s.text(text))
     };
     let old = normalize_space(text_of(at));
-    let old_words: Vec<String> = old.split_whitespace().map(fold_key).collect();
-    let new_words: Vec<&str> = new_name.split_whitespace().collect();
-    let old_key = fold_key(&old);
-    let mut edits = Vec::new();
-    for &mention in &entity.mentions {
-        let Some(span) = span_of(project, mention) else {
-            continue;
-        };
-        let written = text_of(mention);
+    let mentions = entity.mentions.iter().filter_map(|&mention| {
+        let span = span_of(project, mention)?;
         let form = project
             .analysis(mention.file)
             .and_then(|a| a.mention(mention.mention))
             .map(|m| m.form);
-        let replacement = if fold_key(written) == old_key {
-            Some(new_name.to_string())
-        } else if form == Some(MentionForm::Acronym) {
-            None
-        } else {
-            rewrite_words(written, &old_words, &new_words)
-        };
-        if let Some(text) = replacement {
-            edits.push(RenameEdit {
-                file: mention.file,
-                span,
-                text,
-            });
-        }
-    }
-    Ok(edits)
+        Some(((mention.file, span), text_of(mention), form))
+    });
+    Ok(renamed_forms(mentions, &old, new_name)
+        .into_iter()
+        .map(|((file, span), text)| RenameEdit { file, span, text })
+        .collect())
+}
+
+/// The rename of one document's entity, outside a project: the same rules.
+pub fn rename_in_file(
+    analysis: &Analysis,
+    text: &str,
+    at: MentionId,
+    new_name: &str,
+) -> Result<Vec<(Span, String)>, RenameRefused> {
+    let new_name = check_new_name(new_name)?;
+    let mention = analysis
+        .mention(at)
+        .ok_or_else(|| RenameRefused("no name here".into()))?;
+    let old = normalize_space(mention.span.text(text));
+    let mentions = analysis
+        .mentions_of(mention.entity)
+        .map(|m| (m.span, m.span.text(text), Some(m.form)));
+    Ok(renamed_forms(mentions, &old, new_name))
+}
+
+/// The new text of each mention: written like the renamed one, the new
+/// name; an acronym, unchanged; otherwise word for word.
+fn renamed_forms<'t, T>(
+    mentions: impl Iterator<Item = (T, &'t str, Option<MentionForm>)>,
+    old: &str,
+    new_name: &str,
+) -> Vec<(T, String)> {
+    let old_words: Vec<String> = old.split_whitespace().map(fold_key).collect();
+    let new_words: Vec<&str> = new_name.split_whitespace().collect();
+    let old_key = fold_key(old);
+    mentions
+        .filter_map(|(at, written, form)| {
+            let replacement = if fold_key(written) == old_key {
+                Some(new_name.to_string())
+            } else if form == Some(MentionForm::Acronym) {
+                None
+            } else {
+                rewrite_words(written, &old_words, &new_words)
+            };
+            replacement.map(|text| (at, text))
+        })
+        .collect()
 }
 
 fn rewrite_words(written: &str, old: &[String], new: &[&str]) -> Option<String> {

@@ -162,7 +162,10 @@ fn a_surname_shared_by_two_earlier_people_is_ambiguous() {
     };
     let texts: Vec<&str> = files.iter().map(|(_, t)| *t).collect();
     let refused = card::prepare_rename(&project, &texts, at).expect_err("refused");
-    assert!(refused.0.contains("could mean more than one"), "{refused:?}");
+    assert!(
+        refused.0.contains("could mean more than one"),
+        "{refused:?}"
+    );
 }
 
 #[test]

@@ -268,13 +268,20 @@ local function span_range(span)
 end
 
 local function load_oracle()
-  local output = vim.fn.system({ server_bin, 'annotate', doc_path })
+  -- The workspace is one project: annotate it whole, as the server reads it.
+  local output = vim.fn.system({ server_bin, 'annotate', '--format', 'json', root_dir })
   if vim.v.shell_error ~= 0 then
     return nil, 'dramatis annotate failed: ' .. output
   end
-  local ok, data = pcall(vim.fn.json_decode, output)
-  if not ok or type(data) ~= 'table' or type(data.mentions) ~= 'table' then
-    return nil, 'dramatis annotate printed no analysis: ' .. show(output)
+  local ok, files = pcall(vim.fn.json_decode, output)
+  local data
+  for _, file in ipairs(ok and type(files) == 'table' and files or {}) do
+    if file.path == doc_path then
+      data = file
+    end
+  end
+  if type(data) ~= 'table' or type(data.mentions) ~= 'table' then
+    return nil, 'dramatis annotate printed no analysis of ' .. doc_path .. ': ' .. show(output)
   end
   local definitions = {}
   for _, entity in ipairs(data.entities or {}) do
@@ -355,6 +362,25 @@ local function check_definition()
   target = location and range_text(location.range)
   check('definition of the surname "Durand" is "Amélie Durand"', target == 'Amélie Durand',
     err or ('definition was: ' .. show(result) .. ' -> ' .. show(target)))
+end
+
+-- The workspace's other file, read first, mentions Lisbon: the project
+-- introduces it there.
+local function check_project()
+  local result, err, text
+  -- The other file is indexed in the background: wait for the project.
+  wait_for(function()
+    result, err = request('textDocument/hover', at(find('Lisbon', 1)))
+    text = hover_text(result)
+    return text:find('a-background.txt', 1, true) ~= nil
+  end)
+  check('hover on "Lisbon" says it is introduced in the other file', text:find('introduced in a-background.txt', 1, true) ~= nil,
+    err or ('hover was: ' .. show(text)))
+  result, err = request('textDocument/definition', at(find('Lisbon', 1)))
+  local location = first_location(result)
+  local elsewhere = location and location.uri:sub(-#'a-background.txt') == 'a-background.txt'
+  check('definition of "Lisbon" lands in the other file', elsewhere,
+    err or ('definition was: ' .. show(result)))
 end
 
 local function check_references_and_highlights()
@@ -843,7 +869,7 @@ local function main()
     .. ', positions in ' .. encoding)
 
   -- Each group runs on its own so one server bug does not hide the rest.
-  for _, step in ipairs({ check_capabilities, check_keymaps, check_diagnostics, check_hover, check_definition,
+  for _, step in ipairs({ check_capabilities, check_keymaps, check_diagnostics, check_hover, check_project, check_definition,
     check_references_and_highlights, check_document_symbols, check_semantic_tokens, check_code_lens,
     check_inlay_hints, check_mention_jumps }) do
     local step_ok, step_err = pcall(step)

@@ -83,6 +83,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/workspace" "$work/xdg"
 cp "$repo/tests/e2e/harbour.txt" "$work/workspace/harbour.txt"
+cp "$repo/tests/e2e/a-background.txt" "$work/workspace/a-background.txt"
 
 # --- Run --------------------------------------------------------------------
 # timeout(1) puts itself and Neovim in a new process group (its pid is the

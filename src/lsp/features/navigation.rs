@@ -8,7 +8,7 @@ use tower_lsp_server::ls_types::{
     MarkupKind, Position, PrepareRenameResponse, TextEdit, WorkspaceEdit,
 };
 
-use crate::analysis::{Entity, Mention, MentionForm};
+use crate::analysis::Entity;
 use crate::lsp::convert::View;
 use crate::project::card;
 use crate::text::fold_key;
@@ -31,60 +31,9 @@ pub fn hover(view: &View<'_>, position: Position) -> Option<Hover> {
     })
 }
 
-/// The Markdown card: who or what this is, as far as the document and the
-/// built-in knowledge say.
+/// The Markdown card of a document's own entity (outside a project).
 pub fn hover_card(view: &View<'_>, entity: &Entity) -> String {
-    let mut card = format!("**{}** · {}", escape(&entity.name), entity.kind.as_str());
-    if let Some(expansion) = &entity.expansion {
-        if fold_key(expansion) != fold_key(&entity.name) {
-            card.push_str(&format!("\n\nStands for *{}*", escape(expansion)));
-        }
-    }
-    if let Some(description) = &entity.description {
-        card.push_str(&format!("\n\n{}", escape(description)));
-    }
-    let aliases: Vec<String> = entity
-        .aliases
-        .iter()
-        .filter(|a| **a != entity.name)
-        .map(|a| escape(a))
-        .collect();
-    if !aliases.is_empty() {
-        card.push_str(&format!("\n\nAlso: {}", aliases.join(", ")));
-    }
-    if !entity.roles.is_empty() {
-        let roles: Vec<String> = entity.roles.iter().map(|r| escape(r)).collect();
-        card.push_str(&format!("\n\nRoles: {}", roles.join("; ")));
-    }
-    let count = entity.mentions.len();
-    let plural = if count == 1 { "mention" } else { "mentions" };
-    card.push_str(&format!("\n\n{count} {plural}"));
-    let first = entity
-        .mentions
-        .first()
-        .and_then(|id| view.analysis.mention(*id));
-    if let Some(first) = first {
-        card.push_str(&format!(
-            ", first on line {}",
-            view.line_number(first.span.start)
-        ));
-    }
-    card
-}
-
-/// Markdown-escapes a name so "A*B" or "_x_" show as typed.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    card::file_card(view.analysis, view.text, entity)
 }
 
 pub fn definition(view: &View<'_>, position: Position) -> Option<Location> {
@@ -208,64 +157,19 @@ pub fn project_rename(
     Some(Ok(WorkspaceEdit::new(changes)))
 }
 
-/// Renames an entity. Mentions spelled like the renamed one become the new
-/// name; when old and new names have the same number of words, the other
-/// mentions get the same word-for-word substitution ("Touré" → "Traoré" also
-/// turns "Amadou Toumani Touré" into "Amadou Toumani Traoré"). An acronym's
-/// expansion and other unrelated forms are left as written.
+/// Renames an entity of this document (outside a project), by the core's
+/// rename rules (`project::card`).
 pub fn rename(view: &View<'_>, position: Position, new_name: &str) -> Option<WorkspaceEdit> {
-    let (mention, entity) = view.mention_at(position)?;
-    let old = view.text_of(mention.span);
-    let old_words: Vec<&str> = old.split_whitespace().collect();
-    let new_words: Vec<&str> = new_name.split_whitespace().collect();
-    let word_map: Option<HashMap<String, &str>> =
-        (old_words.len() == new_words.len() && !old_words.is_empty()).then(|| {
-            old_words
-                .iter()
-                .map(|w| fold_key(w))
-                .zip(new_words.iter().copied())
-                .collect()
-        });
-    let old_key = fold_key(old);
-    let mut edits = Vec::new();
-    for other in view.analysis.mentions_of(entity.id) {
-        if let Some(replacement) = renamed(view, other, &old_key, new_name, word_map.as_ref()) {
-            edits.push(TextEdit {
-                range: view.range(other.span),
-                new_text: replacement,
-            });
-        }
-    }
+    let (mention, _) = view.mention_at(position)?;
+    let planned = card::rename_in_file(view.analysis, view.text, mention.id, new_name).ok()?;
+    let edits = planned
+        .into_iter()
+        .map(|(span, new_text)| TextEdit {
+            range: view.range(span),
+            new_text,
+        })
+        .collect();
     let mut changes = HashMap::new();
     changes.insert(view.uri.clone(), edits);
     Some(WorkspaceEdit::new(changes))
-}
-
-fn renamed(
-    view: &View<'_>,
-    mention: &Mention,
-    old_key: &str,
-    new_name: &str,
-    word_map: Option<&HashMap<String, &str>>,
-) -> Option<String> {
-    let text = view.text_of(mention.span);
-    if fold_key(text) == old_key {
-        return Some(new_name.to_string());
-    }
-    if mention.form == MentionForm::Acronym {
-        return None;
-    }
-    let word_map = word_map?;
-    let mut changed = false;
-    let words: Vec<&str> = text
-        .split(' ')
-        .map(|word| match word_map.get(&fold_key(word)) {
-            Some(new) => {
-                changed = true;
-                *new
-            }
-            None => word,
-        })
-        .collect();
-    changed.then(|| words.join(" "))
 }
