@@ -3,6 +3,7 @@
 
 mod check;
 pub mod eval;
+mod export;
 mod files;
 pub mod train;
 
