@@ -73,7 +73,7 @@ pub struct AnnotateArgs {
     model: Option<PathBuf>,
 }
 
-fn analyze_input(path: &str, text: &str, recognizer: &dyn Recognizer) -> Analysis {
+pub(super) fn analyze_input(path: &str, text: &str, recognizer: &dyn Recognizer) -> Analysis {
     analyze(
         text,
         TextFormat::from_path(path),

@@ -5,6 +5,7 @@ mod check;
 pub mod eval;
 mod export;
 mod files;
+mod report;
 pub mod train;
 
 use std::path::Path;
@@ -42,6 +43,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Score the recognizer against gold data (exact-span P/R/F1).
     Eval(eval::EvalArgs),
+    /// Write a self-contained HTML report: cast, timeline, network, text.
+    Report(report::ReportArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -59,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::Annotate(args) => check::run_annotate(&args),
         Command::Train(args) => train::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Report(args) => report::run(&args),
     };
     match result {
         Ok(code) => code,
