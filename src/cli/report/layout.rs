@@ -2,6 +2,10 @@
 //! of time so the page only draws it (Fruchterman–Reingold with a cooling
 //! schedule; deterministic: nodes start on a circle, ordered by weight).
 
+/// Pull towards the centre, strong enough that a node with no edges stays
+/// near the others instead of stretching the picture.
+const GRAVITY: f64 = 0.05;
+
 /// Positions in the unit square for `n` nodes joined by weighted `edges`
 /// (`(a, b, weight)`). Heavier edges pull harder, on a log scale, so one
 /// pair named together a hundred times does not collapse the picture.
@@ -26,6 +30,11 @@ pub fn force_layout(n: usize, edges: &[(usize, usize, usize)]) -> Vec<(f64, f64)
             for b in (a + 1)..n {
                 let (dx, dy) = (pos[a].0 - pos[b].0, pos[a].1 - pos[b].1);
                 let d = (dx * dx + dy * dy).sqrt().max(1e-4);
+                // Repulsion only nearby: otherwise a node with no edges is
+                // pushed out until it alone sets the picture's scale.
+                if d > 3.0 * k {
+                    continue;
+                }
                 let push = k * k / d;
                 shift[a].0 += dx / d * push;
                 shift[a].1 += dy / d * push;
@@ -47,7 +56,7 @@ pub fn force_layout(n: usize, edges: &[(usize, usize, usize)]) -> Vec<(f64, f64)
         }
         for (p, s) in pos.iter_mut().zip(&shift) {
             // Gravity keeps unconnected nodes from drifting to the rim.
-            let (gx, gy) = ((0.5 - p.0) * 0.02, (0.5 - p.1) * 0.02);
+            let (gx, gy) = ((0.5 - p.0) * GRAVITY, (0.5 - p.1) * GRAVITY);
             let (sx, sy) = (s.0 + gx, s.1 + gy);
             let len = (sx * sx + sy * sy).sqrt().max(1e-9);
             let moved = len.min(temperature);
