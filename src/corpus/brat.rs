@@ -100,6 +100,9 @@ pub fn parse_ann(name: &str, text: String, ann: &str) -> anyhow::Result<GoldDoc>
     let mut spans: Vec<(String, GoldSpan)> = Vec::new();
     let mut ids: HashSet<String> = HashSet::new();
     let mut notes: Vec<(usize, String, String)> = Vec::new();
+    // `A1\tvalue T1 PER`: INCEpTION's named-entity layer exports its kind
+    // as an attribute of a `Named_entity` span.
+    let mut attributes: Vec<(usize, String, String)> = Vec::new();
     for (index, line) in ann.lines().enumerate() {
         let number = index + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -192,6 +195,15 @@ pub fn parse_ann(name: &str, text: String, ann: &str) -> anyhow::Result<GoldDoc>
                     rest.unwrap_or_default().to_string(),
                 ));
             }
+            "A" | "M" => {
+                let mut parts = body.split(' ');
+                let (Some(_name), Some(target)) = (parts.next(), parts.next()) else {
+                    return Err(fail("an attribute needs a name and a target id"));
+                };
+                if let Some(value) = parts.next() {
+                    attributes.push((number, target.to_string(), value.to_string()));
+                }
+            }
             _ => {
                 if body.trim().is_empty() {
                     return Err(fail("empty annotation"));
@@ -208,10 +220,22 @@ pub fn parse_ann(name: &str, text: String, ann: &str) -> anyhow::Result<GoldDoc>
             entity_of.insert(target, entity.trim().to_string());
         }
     }
+    let mut kind_of: HashMap<String, crate::analysis::EntityKind> = HashMap::new();
+    for (number, target, value) in attributes {
+        if !ids.contains(&target) {
+            bail!("{name}.ann line {number}: the attribute's target {target} does not exist");
+        }
+        if let Some(kind) = kind_from_label(&value) {
+            kind_of.insert(target, kind);
+        }
+    }
     let mut spans: Vec<GoldSpan> = spans
         .into_iter()
         .map(|(id, mut gold)| {
             gold.entity = entity_of.remove(&id);
+            if gold.kind.is_none() {
+                gold.kind = kind_of.get(&id).copied();
+            }
             gold
         })
         .collect();
@@ -320,6 +344,14 @@ mod tests {
         assert_eq!(
             d.spans[1].kind, None,
             "an unknown type is a name of no kind"
+        );
+        let inception = "T1\tNamed_entity 0 3\tAda\nA1\tvalue T1 PER\nT2\tNamed_entity 8 10\tBo\nA2\tvalue T2 OTH\n";
+        let d = parse_ann("d", "Ada met Bo.".to_string(), inception).expect("valid");
+        let kinds: Vec<_> = d.spans.iter().map(|g| g.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![Some(EntityKind::Person), None],
+            "INCEpTION's value attribute"
         );
     }
 }
