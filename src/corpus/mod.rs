@@ -60,16 +60,18 @@ pub fn label(kind: EntityKind, scheme: LabelScheme) -> &'static str {
 }
 
 /// The kind a gold label names, in any of the formats' label sets and the
-/// usual NER tag sets (CoNLL, OntoNotes, INCEpTION's `PER`/`ORG`/`LOC`);
-/// `None` for a name of no scored kind (`MISC`, `OTH`, events, works).
+/// usual NER tag sets (CoNLL, OntoNotes, INCEpTION's `PER`/`ORG`/`LOC`), in
+/// any case; `None` for a name of no scored kind (`MISC`, `OTH`, events,
+/// works). The core's [`EntityKind::parse`] plus the exchange formats' extras.
 pub fn kind_from_label(label: &str) -> Option<EntityKind> {
-    Some(match label.to_ascii_uppercase().as_str() {
-        "PER" | "PERSON" => EntityKind::Person,
-        "ORG" | "ORGANIZATION" | "ORGANISATION" => EntityKind::Organization,
-        "NORP" | "GRP" | "GROUP" => EntityKind::Group,
-        "LOC" | "GPE" | "FAC" | "PLACE" | "LOCATION" => EntityKind::Place,
-        _ => return None,
-    })
+    let upper = label.to_ascii_uppercase();
+    EntityKind::parse(&label.to_ascii_lowercase())
+        .or_else(|| EntityKind::parse(&upper))
+        .or(match upper.as_str() {
+            "PERSON" => Some(EntityKind::Person),
+            "FAC" | "LOCATION" => Some(EntityKind::Place),
+            _ => None,
+        })
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -324,6 +326,18 @@ mod tests {
             .map(|g| g.span.text(&docs[1].text))
             .collect();
         assert_eq!(names, vec!["ACME", "Corp"]);
+    }
+
+    #[test]
+    fn every_writers_label_reads_back_as_its_kind() {
+        for kind in EntityKind::ALL {
+            for scheme in [LabelScheme::Brat, LabelScheme::Conll, LabelScheme::Spacy] {
+                assert_eq!(kind_from_label(label(kind, scheme)), Some(kind));
+            }
+        }
+        assert_eq!(kind_from_label("gpe"), Some(EntityKind::Place));
+        assert_eq!(kind_from_label("MISC"), None);
+        assert_eq!(kind_from_label("OTH"), None);
     }
 
     #[test]
