@@ -86,6 +86,10 @@ if not (click["listed"] == click["total"] and click["highlighted"] == click["exp
 flt = result["filter"]
 if flt["rowsOfKindAfter"] != 0 or flt["rowsAfter"] >= result["castRows"]:
     problems.append(f"unticking {flt['kind']} did not filter the cast: {flt}")
+if " · " not in result["hover"] or "mention" not in result["hover"]:
+    problems.append(f"hovering a mention shows no card: {result['hover']!r}")
+if not result["clearedByEscape"]:
+    problems.append("Escape did not clear the selection")
 if not os.path.exists(png) or os.path.getsize(png) < 10000:
     problems.append("no screenshot")
 if problems:
