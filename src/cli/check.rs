@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 
+use super::export::{analysis_doc, Exchange, Exporter};
 use super::files::{collect, Input};
 use super::project::{analyze_inputs, load_registry};
 use crate::analysis::{Analysis, Severity};
@@ -22,6 +23,12 @@ pub enum CheckFormat {
 pub enum AnnotateFormat {
     Jsonl,
     Json,
+    /// brat standoff: `--out DIR` gets NAME.txt + NAME.ann per file.
+    Brat,
+    /// CoNLL columns, IOB2.
+    Conll,
+    /// spaCy / Prodigy JSONL with character offsets.
+    Spacy,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
@@ -57,9 +64,13 @@ pub struct AnnotateArgs {
     /// Files or directories (walked for .txt, .text, .md, .markdown).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// `jsonl`: one object per line; `json`: one array.
+    /// `jsonl`: one object per line; `json`: one array; `brat`, `conll`,
+    /// `spacy`: the exchange formats (docs/annotation-loop.md).
     #[arg(long, value_enum, default_value = "jsonl")]
     format: AnnotateFormat,
+    /// The folder for `brat`; the file for `conll` and `spacy` (default stdout).
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
     /// Use this model file (from `dramatis train`) instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
@@ -283,15 +294,20 @@ fn write_human(
     writeln!(out)
 }
 
-/// The `annotate` JSON for one analysed file (the fixed contract). Entity
-/// ids are the project's: one id per entity across the files of a run.
+/// An entity's id in `annotate`'s output (`e3`), in every format: the
+/// project entity's, so one entity has one id across the files of a run.
+pub fn entity_id(project_id: u32) -> String {
+    format!("e{}", project_id + 1)
+}
+
+/// The `annotate` JSON for one analysed file (the fixed contract).
 pub fn annotation_json(
     path: &str,
     text: &str,
     analysis: &Analysis,
     project_id: &dyn Fn(crate::analysis::EntityId) -> u32,
 ) -> Value {
-    let entity_id = |id: crate::analysis::EntityId| format!("e{}", project_id(id) + 1);
+    let entity_id = |id: crate::analysis::EntityId| entity_id(project_id(id));
     let mentions: Vec<Value> = analysis
         .mentions
         .iter()
@@ -333,8 +349,19 @@ pub fn annotation_json(
 pub fn run_annotate(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
     let registry = load_registry(args.registry.as_deref(), &args.paths)?;
+    let exchange = match args.format {
+        AnnotateFormat::Brat => Some(Exchange::Brat),
+        AnnotateFormat::Conll => Some(Exchange::Conll),
+        AnnotateFormat::Spacy => Some(Exchange::Spacy),
+        AnnotateFormat::Json | AnnotateFormat::Jsonl => None,
+    };
+    if exchange.is_none() && args.out.is_some() {
+        anyhow::bail!("--out is for --format brat, conll or spacy; JSON goes to stdout");
+    }
+    let mut exporter = exchange
+        .map(|format| Exporter::new(format, args.out.as_deref()))
+        .transpose()?;
     let inputs = collect(&args.paths);
-    let mut stdout = std::io::stdout().lock();
     let mut io_errors = false;
     let mut all = Vec::new();
     for input in &inputs {
@@ -347,15 +374,24 @@ pub fn run_annotate(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
         let project_id = |id: crate::analysis::EntityId| {
             project.entity_of(file, id).map_or(u32::MAX - 1, |e| e.id.0)
         };
-        let value = annotation_json(&input.path, text, &project.files[index], &project_id);
-        match args.format {
-            AnnotateFormat::Jsonl => writeln!(stdout, "{value}")?,
-            AnnotateFormat::Json => all.push(value),
+        let analysis = &project.files[index];
+        if let Some(exporter) = exporter.as_mut() {
+            exporter.add(&analysis_doc(&input.path, text, analysis, &project_id))?;
+            continue;
         }
+        let value = annotation_json(&input.path, text, analysis, &project_id);
+        match args.format {
+            AnnotateFormat::Jsonl => writeln!(std::io::stdout().lock(), "{value}")?,
+            _ => all.push(value),
+        }
+    }
+    if let Some(exporter) = exporter {
+        exporter.finish()?;
+        return Ok(ExitCode::from(if io_errors { 2 } else { 0 }));
     }
     if args.format == AnnotateFormat::Json {
         writeln!(
-            stdout,
+            std::io::stdout().lock(),
             "{}",
             serde_json::to_string_pretty(&Value::Array(all))?
         )?;

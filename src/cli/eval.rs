@@ -27,7 +27,8 @@ pub enum Format {
 
 #[derive(clap::Args)]
 pub struct EvalArgs {
-    /// CoNLL column files or standoff folders (a directory is read as standoff).
+    /// CoNLL column files, standoff folders (JSON or brat `.ann`) or spaCy
+    /// `.jsonl` files.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]

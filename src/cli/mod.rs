@@ -4,8 +4,10 @@
 mod cast;
 mod check;
 pub mod eval;
+mod export;
 mod files;
 mod project;
+mod report;
 pub mod train;
 
 use std::path::Path;
@@ -45,6 +47,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Score the recognizer against gold data (exact-span P/R/F1).
     Eval(eval::EvalArgs),
+    /// Write a self-contained HTML report: cast, timeline, network, text.
+    Report(report::ReportArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -63,6 +67,7 @@ pub fn main() -> ExitCode {
         Command::Cast(args) => cast::run(&args),
         Command::Train(args) => train::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Report(args) => report::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
-//! `dramatis train`: reads CoNLL column files and standoff folders, trains
-//! the two-stage perceptron and writes the model file.
+//! `dramatis train`: reads CoNLL column files, standoff folders (JSON or
+//! brat) and spaCy JSONL, trains the two-stage perceptron and writes the
+//! model file.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -18,15 +19,23 @@ pub struct TrainArgs {
     /// CoNLL column file to train on (token first, IOB tag last); repeatable.
     #[arg(long, value_name = "FILE")]
     conll: Vec<PathBuf>,
-    /// Standoff folder (doc.txt + doc.json with byte-offset mentions); repeatable.
+    /// Standoff folder: doc.txt + doc.json with byte-offset mentions, or
+    /// brat's doc.txt + doc.ann; repeatable.
     #[arg(long, value_name = "DIR")]
     standoff: Vec<PathBuf>,
+    /// spaCy / Prodigy JSONL (`text`, `spans` with character offsets),
+    /// learned like standoff data; repeatable.
+    #[arg(long, value_name = "FILE")]
+    spacy: Vec<PathBuf>,
     /// CoNLL development file, scored after epochs; repeatable.
     #[arg(long, value_name = "FILE")]
     dev_conll: Vec<PathBuf>,
-    /// Standoff development folder; repeatable.
+    /// Standoff (JSON or brat) development folder; repeatable.
     #[arg(long, value_name = "DIR")]
     dev_standoff: Vec<PathBuf>,
+    /// spaCy JSONL development file; repeatable.
+    #[arg(long, value_name = "FILE")]
+    dev_spacy: Vec<PathBuf>,
     #[arg(long, default_value_t = 8)]
     epochs: usize,
     #[arg(long, default_value_t = 1)]
@@ -61,13 +70,20 @@ pub struct TrainArgs {
     out: PathBuf,
 }
 
-fn load(conll: &[PathBuf], standoff: &[PathBuf]) -> anyhow::Result<Vec<GoldDoc>> {
+fn load(
+    conll: &[PathBuf],
+    standoff: &[PathBuf],
+    spacy: &[PathBuf],
+) -> anyhow::Result<Vec<GoldDoc>> {
     let mut docs = Vec::new();
     for path in conll {
         docs.extend(corpus::read_conll(path)?);
     }
     for path in standoff {
-        docs.extend(corpus::read_standoff_dir(path)?);
+        docs.extend(corpus::read_folder(path)?);
+    }
+    for path in spacy {
+        docs.extend(corpus::spacy::read(path)?);
     }
     Ok(docs)
 }
@@ -145,22 +161,22 @@ fn prepare(
 }
 
 pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
-    if args.conll.is_empty() && args.standoff.is_empty() {
-        anyhow::bail!("nothing to train on: give --conll FILE or --standoff DIR");
+    if args.conll.is_empty() && args.standoff.is_empty() && args.spacy.is_empty() {
+        anyhow::bail!("nothing to train on: give --conll FILE, --standoff DIR or --spacy FILE");
     }
     if !(8..=24).contains(&args.bits) {
         anyhow::bail!("--bits must be between 8 and 24");
     }
     let started = Instant::now();
     let knowledge = Knowledge::builtin();
-    let mut gold = load(&args.conll, &[])?;
+    let mut gold = load(&args.conll, &[], &[])?;
     let standoff = Standoff {
         first: gold.len(),
         weight: args.standoff_weight,
         misc_unannotated: args.misc_unannotated,
     };
-    gold.extend(load(&[], &args.standoff)?);
-    let dev_gold = load(&args.dev_conll, &args.dev_standoff)?;
+    gold.extend(load(&[], &args.standoff, &args.spacy)?);
+    let dev_gold = load(&args.dev_conll, &args.dev_standoff, &args.dev_spacy)?;
     let (docs, stats) = prepare(&gold, standoff, knowledge, args.augment, args.seed);
     let (dev, _) = prepare(&dev_gold, Standoff::NONE, knowledge, 0.0, args.seed);
     let tokens: usize = docs.iter().map(TrainDoc::tokens).sum();

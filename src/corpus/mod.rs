@@ -1,10 +1,17 @@
-//! Gold-annotated corpora for `train` and `eval`: CoNLL column files and
-//! standoff folders (`doc.txt` + `doc.json` with byte-offset `mentions`).
+//! Gold-annotated corpora for `train` and `eval`, and the exchange formats
+//! `annotate` writes: CoNLL column files (IOB1 or IOB2), standoff folders
+//! (`doc.txt` + `doc.json` with byte-offset `mentions`), brat standoff
+//! folders (`doc.txt` + `doc.ann`, `brat.rs`) and spaCy/Prodigy JSONL
+//! (`spacy.rs`). `conll.rs` writes the IOB2 columns `parse_conll` reads.
 //!
 //! This is an edge module: it reads files and parses JSON, so the pure core
 //! (`text`, `knowledge`, `recognize`, `resolve`, ...) never depends on it.
 //! Parsing itself (`parse_conll`, `parse_standoff`) is separated from the
 //! reading so it can be tested on strings.
+
+pub mod brat;
+pub mod conll;
+pub mod spacy;
 
 use std::path::Path;
 
@@ -19,6 +26,52 @@ use crate::text::Span;
 pub struct GoldSpan {
     pub span: Span,
     pub kind: Option<EntityKind>,
+    /// The entity the name belongs to (`annotate`'s `e3`), where the
+    /// format carries it (brat notes); `None` otherwise.
+    pub entity: Option<String>,
+}
+
+/// The label sets of the exchange formats. Each writer uses its own column
+/// of [`label`]; every reader goes through [`kind_from_label`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LabelScheme {
+    /// brat/INCEpTION entity types: `Person`, `Organization`, `Group`, `Place`.
+    Brat,
+    /// CoNLL-2003's `PER`, `ORG`, `LOC`, with OntoNotes' `NORP` for groups
+    /// (CoNLL's MISC would lose the kind).
+    Conll,
+    /// spaCy's OntoNotes labels: `PERSON`, `ORG`, `NORP`, `LOC`.
+    Spacy,
+}
+
+pub fn label(kind: EntityKind, scheme: LabelScheme) -> &'static str {
+    use EntityKind::*;
+    match (scheme, kind) {
+        (LabelScheme::Brat, Person) => "Person",
+        (LabelScheme::Brat, Organization) => "Organization",
+        (LabelScheme::Brat, Group) => "Group",
+        (LabelScheme::Brat, Place) => "Place",
+        (LabelScheme::Conll, Person) => "PER",
+        (LabelScheme::Spacy, Person) => "PERSON",
+        (LabelScheme::Conll | LabelScheme::Spacy, Organization) => "ORG",
+        (LabelScheme::Conll | LabelScheme::Spacy, Group) => "NORP",
+        (LabelScheme::Conll | LabelScheme::Spacy, Place) => "LOC",
+    }
+}
+
+/// The kind a gold label names, in any of the formats' label sets and the
+/// usual NER tag sets (CoNLL, OntoNotes, INCEpTION's `PER`/`ORG`/`LOC`), in
+/// any case; `None` for a name of no scored kind (`MISC`, `OTH`, events,
+/// works). The core's [`EntityKind::parse`] plus the exchange formats' extras.
+pub fn kind_from_label(label: &str) -> Option<EntityKind> {
+    let upper = label.to_ascii_uppercase();
+    EntityKind::parse(&label.to_ascii_lowercase())
+        .or_else(|| EntityKind::parse(&upper))
+        .or(match upper.as_str() {
+            "PERSON" => Some(EntityKind::Person),
+            "FAC" | "LOCATION" => Some(EntityKind::Place),
+            _ => None,
+        })
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -32,15 +85,6 @@ impl GoldDoc {
     /// Spans as `(span, kind)` pairs, the shape the trainer takes.
     pub fn span_pairs(&self) -> Vec<(Span, Option<EntityKind>)> {
         self.spans.iter().map(|g| (g.span, g.kind)).collect()
-    }
-}
-
-fn conll_kind(label: &str) -> Option<EntityKind> {
-    match label {
-        "PER" => Some(EntityKind::Person),
-        "ORG" => Some(EntityKind::Organization),
-        "LOC" => Some(EntityKind::Place),
-        _ => None,
     }
 }
 
@@ -58,7 +102,8 @@ pub fn parse_conll(input: &str, name: &str) -> Vec<GoldDoc> {
         if let Some((start, label)) = open.take() {
             spans.push(GoldSpan {
                 span: Span::new(start, text.len()),
-                kind: conll_kind(&label),
+                kind: kind_from_label(&label),
+                entity: None,
             });
         }
     };
@@ -136,6 +181,7 @@ pub fn parse_standoff(name: &str, text: String, json: &str) -> anyhow::Result<Go
                 spans.push(GoldSpan {
                     span: Span::new(start, end),
                     kind: Some(kind),
+                    entity: None,
                 });
             }
         }
@@ -169,12 +215,46 @@ pub fn read_standoff_dir(dir: &Path) -> anyhow::Result<Vec<GoldDoc>> {
         .collect()
 }
 
-/// A directory is a standoff folder, a file is CoNLL columns.
+/// A folder of gold documents: brat (`.ann` files) or JSON standoff.
+pub fn read_folder(dir: &Path) -> anyhow::Result<Vec<GoldDoc>> {
+    if brat::is_brat_dir(dir) {
+        brat::read_dir(dir)
+    } else {
+        read_standoff_dir(dir)
+    }
+}
+
+/// A directory is a brat or JSON standoff folder, a `.jsonl` file is spaCy
+/// JSONL, any other file is CoNLL columns.
 pub fn read_any(path: &Path) -> anyhow::Result<Vec<GoldDoc>> {
     if path.is_dir() {
-        read_standoff_dir(path)
+        read_folder(path)
+    } else if path.extension().is_some_and(|e| e == "jsonl") {
+        spacy::read(path)
     } else {
         read_conll(path)
+    }
+}
+
+/// Byte offset ↔ character (code point) offset for one text: brat and
+/// spaCy count characters, the core counts UTF-8 bytes.
+pub struct CharOffsets {
+    /// Byte offset of every character, then the text's length.
+    starts: Vec<usize>,
+}
+
+impl CharOffsets {
+    pub fn new(text: &str) -> Self {
+        let mut starts: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+        starts.push(text.len());
+        CharOffsets { starts }
+    }
+    /// The character offset of a byte offset on a character boundary.
+    pub fn to_char(&self, byte: usize) -> Option<usize> {
+        self.starts.binary_search(&byte).ok()
+    }
+    pub fn to_byte(&self, char_offset: usize) -> Option<usize> {
+        self.starts.get(char_offset).copied()
     }
 }
 
@@ -204,6 +284,7 @@ pub fn recase(doc: &GoldDoc, how: Recase) -> GoldDoc {
         .map(|g| GoldSpan {
             span: Span::new(map[g.span.start.to_usize()], map[g.span.end.to_usize()]),
             kind: g.kind,
+            entity: g.entity.clone(),
         })
         .collect();
     GoldDoc {
@@ -245,6 +326,18 @@ mod tests {
             .map(|g| g.span.text(&docs[1].text))
             .collect();
         assert_eq!(names, vec!["ACME", "Corp"]);
+    }
+
+    #[test]
+    fn every_writers_label_reads_back_as_its_kind() {
+        for kind in EntityKind::ALL {
+            for scheme in [LabelScheme::Brat, LabelScheme::Conll, LabelScheme::Spacy] {
+                assert_eq!(kind_from_label(label(kind, scheme)), Some(kind));
+            }
+        }
+        assert_eq!(kind_from_label("gpe"), Some(EntityKind::Place));
+        assert_eq!(kind_from_label("MISC"), None);
+        assert_eq!(kind_from_label("OTH"), None);
     }
 
     #[test]

@@ -594,6 +594,9 @@ impl Links {
                 };
                 entity.kind = project.kind;
                 entity.name = project.name.clone();
+                if project.note.is_some() {
+                    entity.description = project.note.clone();
+                }
             }
             let kinds: Vec<EntityKind> = analysis.entities.iter().map(|e| e.kind).collect();
             for mention in &mut analysis.mentions {
