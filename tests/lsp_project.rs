@@ -17,12 +17,20 @@ struct Workspace {
 
 impl Workspace {
     fn story(name: &str) -> Workspace {
+        Workspace::copy("story", name)
+    }
+
+    /// A copy of a test project (`tests/projects/NAME`) in a scratch folder.
+    fn copy(project: &str, name: &str) -> Workspace {
         let root = std::env::temp_dir().join(format!("dramatis-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(&root).expect("create workspace");
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/projects/story");
-        for chapter in ["ch1.md", "ch2.md", "ch10.md"] {
-            fs::copy(source.join(chapter), root.join(chapter)).expect("copy chapter");
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/projects")
+            .join(project);
+        for entry in fs::read_dir(source).expect("project") {
+            let path = entry.expect("entry").path();
+            fs::copy(&path, root.join(path.file_name().expect("name"))).expect("copy");
         }
         Workspace { root }
     }
@@ -45,6 +53,10 @@ impl Drop for Workspace {
 /// A server on the workspace, indexed, with chapter 2 open and analysed
 /// with the rest of the project.
 fn start(workspace: &Workspace) -> (Server, String, String) {
+    start_on(workspace, "ch2.md")
+}
+
+fn start_on(workspace: &Workspace, open: &str) -> (Server, String, String) {
     let mut server = Server::start();
     server.initialize_params(json!({
         "processId": null,
@@ -57,8 +69,8 @@ fn start(workspace: &Workspace) -> (Server, String, String) {
             .as_str()
             .is_some_and(|m| m.starts_with("dramatis: indexed"))
     });
-    let uri = workspace.uri("ch2.md");
-    let text = workspace.text("ch2.md");
+    let uri = workspace.uri(open);
+    let text = workspace.text(open);
     server.open(&uri, 1, &text);
     (server, uri, text)
 }
@@ -298,5 +310,36 @@ fn editing_one_chapter_updates_the_diagnostics_of_another() {
         .as_str()
         .unwrap_or("");
     assert!(message.contains("in this project"), "{published}");
+    server.shutdown();
+}
+
+#[test]
+fn the_dossier_knows_its_engineer_and_its_initiative_across_reports() {
+    let workspace = Workspace::copy("dossier", "project-dossier");
+    let (mut server, uri, text) = start_on(&workspace, "report-b.txt");
+    let diagnostics = server.diagnostics(&uri, 1);
+    assert!(
+        !codes(&diagnostics)
+            .iter()
+            .any(|c| c.starts_with("acronym-undefined")),
+        "{diagnostics:?}"
+    );
+    let card = hover_until(&mut server, &uri, at(&text, "Kanouté", 0), |c| {
+        c.contains("report-a.txt")
+    });
+    assert!(card.starts_with("**Ibrahim Kanouté** · person"), "{card}");
+    assert!(card.contains("introduced in report-a.txt line 4"), "{card}");
+    let card = hover_until(&mut server, &uri, at(&text, "SWI", 0), |c| {
+        c.contains("report-a.txt")
+    });
+    assert!(card.starts_with("**Sahel Water Initiative** · organization"), "{card}");
+    let symbols = server
+        .request("workspace/symbol", json!({"query": "kanoute"}))
+        .expect("symbols");
+    let found = symbols.as_array().expect("symbols");
+    assert_eq!(found.len(), 1, "{symbols}");
+    assert!(found[0]["location"]["uri"]
+        .as_str()
+        .is_some_and(|u| u.ends_with("report-a.txt")));
     server.shutdown();
 }

@@ -285,6 +285,11 @@ fn rewrite_words(written: &str, old: &[String], new: &[&str]) -> Option<String> 
         return None;
     };
     let same_count = old.len() == new.len();
+    // A one-word new name ("ATT" for "Amadou Toumani Touré") has no surname
+    // to give the short forms: they stay as written.
+    if !same_count && (new.len() < 2 || old.len() < 2) {
+        return None;
+    }
     let mut changed = false;
     let words: Vec<String> = written
         .split_whitespace()
