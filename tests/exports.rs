@@ -163,7 +163,10 @@ fn annotate_round_trips_through_brat_conll_and_spacy() {
     assert!(columns.starts_with(conll::DOCSTART));
     let docs = corpus::parse_conll(&columns, "conll");
     assert_eq!(docs.len(), reference.len(), "one document per input");
-    let by_order: Vec<_> = inputs
+    // The paths of one run are one project, read in natural path order.
+    let mut in_reading_order = inputs.to_vec();
+    in_reading_order.sort_by(|a, b| dramatis::project::natural_cmp(a, b));
+    let by_order: Vec<_> = in_reading_order
         .iter()
         .map(|p| {
             Path::new(p)

@@ -332,7 +332,10 @@ fn the_dossier_knows_its_engineer_and_its_initiative_across_reports() {
     let card = hover_until(&mut server, &uri, at(&text, "SWI", 0), |c| {
         c.contains("report-a.txt")
     });
-    assert!(card.starts_with("**Sahel Water Initiative** · organization"), "{card}");
+    assert!(
+        card.starts_with("**Sahel Water Initiative** · organization"),
+        "{card}"
+    );
     let symbols = server
         .request("workspace/symbol", json!({"query": "kanoute"}))
         .expect("symbols");

@@ -152,7 +152,8 @@ impl Backend {
         let snapshot = self
             .shared
             .project_root()
-            .and_then(|_| self.shared.project.latest());
+            .and_then(|_| self.shared.project.latest())
+            .filter(|snapshot| self.shared.snapshot_is_complete(snapshot));
         if let Some(snapshot) = snapshot {
             // The project's cast, after the document being typed in (whose
             // own analysis knows which word is being typed).
@@ -317,6 +318,20 @@ impl Shared {
         let snapshot = self.project.latest()?;
         let file = snapshot.file_of(&revision.uri)?;
         (snapshot.file(file)?.revision == Some(revision.number)).then_some((snapshot, file))
+    }
+
+    /// Whether the snapshot has every open document of the project at its
+    /// current revision and every indexed file: then it can answer for the
+    /// whole workspace.
+    fn snapshot_is_complete(&self, snapshot: &ProjectSnapshot) -> bool {
+        let open_current = self.documents.all().iter().all(|revision| {
+            !self.in_project(&revision.uri)
+                || snapshot
+                    .file_of(&revision.uri)
+                    .and_then(|f| snapshot.file(f))
+                    .is_some_and(|f| f.revision == Some(revision.number))
+        });
+        open_current && snapshot.files.len() >= self.index.files().len()
     }
 
     /// Recomputes the project cast soon; changes arriving meanwhile are
