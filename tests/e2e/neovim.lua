@@ -302,7 +302,15 @@ local function load_oracle()
   for _, diagnostic in ipairs(data.diagnostics or {}) do
     table.insert(diagnostics, { code = diagnostic.code, range = span_range(diagnostic) })
   end
-  return { mentions = mentions, entities = data.entities or {}, diagnostics = diagnostics }, nil
+  -- Entity ids are the project's, one per entity across the files.
+  local project_counts = {}
+  for _, file in ipairs(files) do
+    for _, mention in ipairs(file.mentions or {}) do
+      project_counts[mention.entity] = (project_counts[mention.entity] or 0) + 1
+    end
+  end
+  return { mentions = mentions, entities = data.entities or {}, diagnostics = diagnostics,
+    project_counts = project_counts }, nil
 end
 
 local function check_capabilities()
@@ -628,8 +636,11 @@ local function check_code_lens()
     by_text[range_text(lens.range) or '?'] = count
     local kinds = {}
     for _, location in ipairs(refs) do
-      table.insert(mention_ranges, location.range)
-      for _, token in ipairs(decoded_tokens or {}) do
+      -- References reach the workspace's other files; tokens are this one's.
+      if location.uri == doc_uri() then
+        table.insert(mention_ranges, location.range)
+      end
+      for _, token in ipairs(location.uri == doc_uri() and decoded_tokens or {}) do
         if same_range(token.range, location.range) then
           kinds[token.type or '?'] = true
         end
@@ -675,10 +686,8 @@ local function check_code_lens()
   end
   -- The lens sits on the entity's introducing mention or its line start.
   if oracle then
-    local counts, lens_problems = {}, {}
-    for _, mention in ipairs(oracle.mentions) do
-      counts[mention.entity] = (counts[mention.entity] or 0) + 1
-    end
+    -- A lens counts the entity's mentions in the whole project.
+    local counts, lens_problems = oracle.project_counts, {}
     for _, lens in ipairs(lenses) do
       local entity
       for _, mention in ipairs(oracle.mentions) do
