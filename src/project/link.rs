@@ -39,6 +39,9 @@ struct Node {
     mentions: usize,
     /// The file writes out an acronym's expansion.
     expanded: bool,
+    /// Linked as a surname or given name of a person: its kind is no
+    /// evidence (the recognizer may have read the bare surname as a place).
+    short_form: bool,
 }
 
 /// A file's one-word name that fits several people of earlier files.
@@ -118,6 +121,7 @@ fn node_of(file: usize, analysis: &Analysis, local: EntityId) -> Option<Node> {
         keys,
         mentions: entity.mentions.len(),
         expanded,
+        short_form: false,
     })
 }
 
@@ -142,6 +146,7 @@ pub fn link(resolved: &[Resolved], registry: &Registry, knowledge: &Knowledge) -
             keys,
             mentions: 0,
             expanded: false,
+            short_form: false,
         });
     }
     let registry_count = nodes.len();
@@ -258,7 +263,10 @@ fn choose(
         roots.retain(|&r| free(links, index, r));
         match roots[..] {
             [] => {}
-            [one] => return Some(one),
+            [one] => {
+                links.nodes[n].short_form = true;
+                return Some(one);
+            }
             _ => {
                 let recent = roots
                     .iter()
@@ -269,6 +277,7 @@ fn choose(
                     local: links.nodes[n].local,
                     fits: roots,
                 });
+                links.nodes[n].short_form = true;
                 return Some(recent);
             }
         }
@@ -349,6 +358,7 @@ fn register(links: &mut Links, index: &mut Index, n: usize) {
                     .get(&root)
                     .is_some_and(|f| f.iter().any(|x| files_of_single.contains(x)));
                 if single != root && !overlap && links.nodes[single].file.is_some() {
+                    links.nodes[single].short_form = true;
                     union(links, index, root, single);
                 }
             }
@@ -456,18 +466,32 @@ impl Links {
         if let Some(&registered) = members.iter().find(|&&m| self.nodes[m].file.is_none()) {
             return self.nodes[registered].kind;
         }
-        let mut votes: Vec<(EntityKind, usize, usize)> = Vec::new();
-        for &m in members {
+        // Each file's decision is one vote (a file that keeps misreading a
+        // name should not outvote the others); mentions break ties. A short
+        // form linked to a person does not vote.
+        let full: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&m| !self.nodes[m].short_form)
+            .collect();
+        let voters = if full.is_empty() { members } else { &full };
+        let mut votes: Vec<(EntityKind, usize, usize, usize)> = Vec::new();
+        for &m in voters {
             let node = &self.nodes[m];
-            match votes.iter_mut().find(|(k, _, _)| *k == node.kind) {
-                Some(vote) => vote.1 += node.mentions,
-                None => votes.push((node.kind, node.mentions, m)),
+            match votes.iter_mut().find(|(k, ..)| *k == node.kind) {
+                Some(vote) => {
+                    vote.1 += 1;
+                    vote.2 += node.mentions;
+                }
+                None => votes.push((node.kind, 1, node.mentions, m)),
             }
         }
         votes
             .iter()
-            .max_by_key(|(_, count, first)| (*count, std::cmp::Reverse(*first)))
-            .map_or(EntityKind::Person, |(k, _, _)| *k)
+            .max_by_key(|(_, files, mentions, first)| {
+                (*files, *mentions, std::cmp::Reverse(*first))
+            })
+            .map_or(EntityKind::Person, |(k, ..)| *k)
     }
 
     /// The project: entities in order of first mention, each file's
