@@ -1,0 +1,156 @@
+//! Bad input, over the wire and on the command line: every case asserts
+//! the precise answer, and for the server that it still answers a hover
+//! afterwards. Big inputs are generated here, never committed.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::Server;
+
+const GOOD_URI: &str = "file:///tmp/dramatis-bad-input/good.txt";
+const GOOD_TEXT: &str = "Amadou Toumani Touré spoke in Bamako. Touré left.\n";
+
+/// A server initialised with the rules (fast to load), with one document open.
+fn server() -> Server {
+    let mut server = Server::start_with_env(&[("DRAMATIS_RECOGNIZER", "rules")]);
+    server.initialize(None, Value::Null);
+    server.open(GOOD_URI, 1, GOOD_TEXT);
+    server
+}
+
+/// The server still serves: a hover on "Touré" names the entity.
+fn assert_still_serves(server: &mut Server) {
+    let hover = server
+        .at("textDocument/hover", GOOD_URI, (0, 39))
+        .expect("hover answers");
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(value.contains("Amadou Toumani Touré"), "{hover}");
+}
+
+fn frame(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// Sends `bytes`, expects one error with id null and `code`, then a hover.
+fn assert_answered_and_alive(bytes: &[u8], code: i64) {
+    let mut server = server();
+    server.write_raw(bytes);
+    let error = server.unreadable_message_error();
+    assert_eq!(error["code"], code, "{error}");
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_malformed_json() {
+    assert_answered_and_alive(&frame(r#"{"jsonrpc":"2.0","id":7,"method":"#), -32700);
+}
+
+#[test]
+fn wire_body_shorter_than_content_length() {
+    let body = r#"{"jsonrpc":"2.0","method":"initialized"}"#;
+    let cut = format!("Content-Length: 54\r\n\r\n{body}");
+    assert_answered_and_alive(cut.as_bytes(), -32700);
+}
+
+#[test]
+fn wire_non_numeric_content_length() {
+    assert_answered_and_alive(
+        b"Content-Length: twelve\r\n\r\n{\"jsonrpc\":\"2.0\"}",
+        -32700,
+    );
+}
+
+#[test]
+fn wire_negative_content_length() {
+    assert_answered_and_alive(b"Content-Length: -3\r\n\r\n{}", -32700);
+}
+
+#[test]
+fn wire_missing_content_length() {
+    assert_answered_and_alive(
+        b"Content-Type: application/vscode-jsonrpc\r\n\r\n{\"jsonrpc\":\"2.0\"}",
+        -32700,
+    );
+}
+
+#[test]
+fn wire_content_length_too_small() {
+    let body = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+    let short = format!("Content-Length: 10\r\n\r\n{body}");
+    assert_answered_and_alive(short.as_bytes(), -32700);
+}
+
+#[test]
+fn wire_fractional_id() {
+    assert_answered_and_alive(
+        &frame(r#"{"jsonrpc":"2.0","id":1.5,"method":"textDocument/hover","params":{}}"#),
+        -32600,
+    );
+}
+
+#[test]
+fn wire_id_beyond_64_bits() {
+    assert_answered_and_alive(
+        &frame(r#"{"jsonrpc":"2.0","id":9223372036854775808,"method":"shutdown"}"#),
+        -32600,
+    );
+}
+
+#[test]
+fn wire_lone_surrogate_in_did_open_is_replaced() {
+    let mut server = server();
+    let uri = "file:///tmp/dramatis-bad-input/surrogate.txt";
+    let body = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "plaintext", "version": 1,
+                         "text": "SURROGATE Kofi Annan met Kofi Annan."}}})
+    .to_string()
+    .replace("SURROGATE", "\\ud800");
+    server.write_raw(&frame(&body));
+    // Open and analysed: the text holds U+FFFD (3 UTF-8 bytes, 1 UTF-16 unit).
+    server.diagnostics(uri, 1);
+    let hover = server
+        .at("textDocument/hover", uri, (0, 4))
+        .expect("hover answers");
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Kofi Annan"),
+        "{hover}"
+    );
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_body_cut_short_then_end_of_input_exits() {
+    let mut server = server();
+    server.write_raw(b"Content-Length: 54\r\n\r\n{\"jsonrpc\":\"2.0\",");
+    server.close_stdin();
+    let error = server.unreadable_message_error();
+    assert_eq!(error["code"], -32700, "{error}");
+    assert_eq!(server.wait_exit().code(), Some(1));
+}
+
+#[test]
+fn wire_stdin_closed_abruptly_exits() {
+    let mut server = server();
+    assert_still_serves(&mut server);
+    server.close_stdin();
+    assert_eq!(server.wait_exit().code(), Some(1), "exit without shutdown");
+}
+
+#[test]
+fn wire_dollar_request_gets_method_not_found() {
+    let mut server = server();
+    let error = server
+        .request("$/dramatis/unknown", json!({}))
+        .expect_err("a request must be answered");
+    assert_eq!(error["code"], -32601, "{error}");
+    // A `$/` notification is ignored silently.
+    server.notify("$/dramatis/unknown", json!({}));
+    server.notify("$/cancelRequest", json!({"id": 999}));
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
