@@ -154,3 +154,86 @@ fn wire_dollar_request_gets_method_not_found() {
     assert_still_serves(&mut server);
     assert!(server.shutdown().success());
 }
+
+// ---- the CLI ----
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn dramatis(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dramatis"))
+        .args(args)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A scratch directory unique to the test.
+fn scratch(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("dramatis-bad-input-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 temp path")
+}
+
+/// `people` lines "Given Smith met … Smith said …", each a different given name.
+fn shared_surname_text(people: usize) -> String {
+    const SYLLABLES: [&str; 12] = [
+        "ba", "ko", "mi", "ra", "te", "lu", "na", "si", "do", "fe", "gu", "ho",
+    ];
+    (0..people)
+        .map(|i| {
+            let given: String = [i % 12, i / 12 % 12, i / 144 % 12]
+                .iter()
+                .map(|&s| SYLLABLES[s])
+                .collect();
+            let mut given = given.chars();
+            let first = given.next().map(|c| c.to_ascii_uppercase());
+            let given: String = first.into_iter().chain(given).collect();
+            format!("{given} Smith met the minister in Berlin. Smith said it went well.\n")
+        })
+        .collect()
+}
+
+#[test]
+fn cli_a_thousand_people_sharing_a_surname_give_one_short_diagnostic() {
+    let dir = scratch("smiths");
+    let file = dir.join("smiths.txt");
+    std::fs::write(&file, shared_surname_text(1000)).unwrap();
+    let (code, stdout, stderr) = dramatis(&["check", "--format", "json", path_str(&file)]);
+    assert_eq!(code, 1, "{stderr}");
+    let files: Value = serde_json::from_str(&stdout).expect("JSON");
+    let ambiguities: Vec<&Value> = files[0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "ambiguous-mention")
+        .collect();
+    assert_eq!(ambiguities.len(), 1, "once per form: {stdout:.2000}");
+    let message = ambiguities[0]["message"].as_str().unwrap();
+    assert!(message.starts_with("`Smith` could mean "), "{message}");
+    // (The model may miss a few of the made-up names.)
+    let others: usize = message
+        .rsplit(" or ")
+        .next()
+        .and_then(|rest| rest.strip_suffix(" others"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!((900..=995).contains(&others), "{message}");
+    // The text rendering shows at most five notes.
+    let (_, text, _) = dramatis(&["check", path_str(&file)]);
+    assert_eq!(
+        text.matches("is introduced here").count(),
+        5,
+        "{text:.3000}"
+    );
+}

@@ -962,27 +962,30 @@ fn cluster_people(
     knowledge: &Knowledge,
 ) {
     let first_person_cluster = clusters.len();
+    // Full-name clusters by surname, the one word all their names share, so
+    // that matching costs the clusters of one surname, not all of them.
+    let mut by_surname: FxHashMap<String, Vec<usize>> = FxHashMap::default();
     // Full names (two words or more).
     for (index, item) in items.iter_mut().enumerate() {
         if item.cluster != usize::MAX || item.kind != EntityKind::Person {
             continue;
         }
         let words = item.words.clone();
-        if words.len() < 2 {
+        let Some(surname) = words.last().filter(|_| words.len() >= 2) else {
             continue;
-        }
+        };
         // Same words, or one name's words inside the other's with the same
         // surname ("Amadou Touré" ⊂ "Amadou Toumani Touré").
-        let found = (first_person_cluster..clusters.len()).find(|&c| {
+        let same_surname = by_surname.entry(surname.clone()).or_default();
+        let found = same_surname.iter().copied().find(|&c| {
             let other = &clusters[c].words;
-            other == &words
-                || (other.last() == words.last()
-                    && (is_subsequence(&words, other) || is_subsequence(other, &words)))
+            other == &words || is_subsequence(&words, other) || is_subsequence(other, &words)
         });
         let cluster = match found {
             Some(c) => c,
             None => {
                 clusters.push(Cluster::default());
+                same_surname.push(clusters.len() - 1);
                 clusters.len() - 1
             }
         };
@@ -1000,6 +1003,16 @@ fn cluster_people(
     // Single words: a person's short form, or a person's surname mis-typed
     // as another kind by the recognizer.
     let mut single_clusters: FxHashMap<String, usize> = FxHashMap::default();
+    let mut ambiguity_markers: FxHashMap<String, usize> = FxHashMap::default();
+    let mut containing: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for c in full_clusters.clone() {
+        for word in &clusters[c].words {
+            let list = containing.entry(word.clone()).or_default();
+            if list.last() != Some(&c) {
+                list.push(c);
+            }
+        }
+    }
     for (index, item) in items.iter_mut().enumerate() {
         if item.cluster != usize::MAX {
             continue;
@@ -1014,20 +1027,17 @@ fn cluster_people(
         if item.kind != EntityKind::Person && knowledge.lookup(item.span.text(doc.text)).is_some() {
             continue;
         }
-        let surname: Vec<usize> = full_clusters
-            .clone()
-            .filter(|&c| clusters[c].words.last() == Some(word))
-            .collect();
-        let given: Vec<usize> = full_clusters
-            .clone()
-            .filter(|&c| clusters[c].words.first() == Some(word) && !surname.contains(&c))
-            .collect();
-        let middle: Vec<usize> = full_clusters
-            .clone()
-            .filter(|&c| {
-                clusters[c].words.contains(word) && !surname.contains(&c) && !given.contains(&c)
-            })
-            .collect();
+        // Only the full names holding the word, each tested by its words (not
+        // by membership in the other lists, which would cost their product).
+        let holding = containing.get(word).map(Vec::as_slice).unwrap_or_default();
+        let is_surname = |c: usize| clusters[c].words.last() == Some(word);
+        let is_given = |c: usize| clusters[c].words.first() == Some(word) && !is_surname(c);
+        let pick = |test: &dyn Fn(usize) -> bool| -> Vec<usize> {
+            holding.iter().copied().filter(|&c| test(c)).collect()
+        };
+        let surname = pick(&is_surname);
+        let given = pick(&is_given);
+        let middle = pick(&|c| !is_surname(c) && !is_given(c));
         let fits = if !surname.is_empty() {
             surname
         } else if !given.is_empty() {
@@ -1066,12 +1076,14 @@ fn cluster_people(
                 .unwrap_or(fits[0]);
             item.cluster = recent;
             clusters[recent].items.push(index);
-            let ambiguous = Cluster {
-                ambiguous_with: fits,
-                ..Cluster::default()
-            };
-            clusters.push(ambiguous);
-            let marker = clusters.len() - 1;
+            // One marker per word: every mention of it fits the same names.
+            let marker = *ambiguity_markers.entry(word.clone()).or_insert_with(|| {
+                clusters.push(Cluster {
+                    ambiguous_with: fits,
+                    ..Cluster::default()
+                });
+                clusters.len() - 1
+            });
             clusters[marker].items.push(index);
         }
     }
