@@ -237,3 +237,31 @@ fn cli_a_thousand_people_sharing_a_surname_give_one_short_diagnostic() {
         "{text:.3000}"
     );
 }
+
+#[test]
+fn wire_client_that_never_answers_configuration_gets_defaults() {
+    let dir = scratch("silent-configuration");
+    std::fs::write(dir.join("notes.txt"), GOOD_TEXT).unwrap();
+    let mut server = Server::start_with_env(&[("DRAMATIS_RECOGNIZER", "rules")]);
+    server.answer_configuration = false;
+    server.initialize_params(json!({
+        "processId": null,
+        "rootUri": format!("file://{}", path_str(&dir)),
+        "capabilities": {"workspace": {"configuration": true}},
+    }));
+    let warning = server.notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no answer to workspace/configuration"))
+    });
+    assert_eq!(warning["type"], 2, "a warning: {warning}");
+    // The defaults are in force: the workspace gets indexed.
+    server.notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("dramatis: indexed 1 of 1 files"))
+    });
+    server.open(GOOD_URI, 1, GOOD_TEXT);
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}

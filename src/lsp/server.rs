@@ -30,6 +30,10 @@ use crate::EntityKind;
 /// Work-done progress is reported after every this many indexed files.
 const PROGRESS_EVERY: usize = 50;
 
+/// How long `initialized` waits for the client's settings before going on
+/// with the defaults (a client may never answer).
+const CONFIGURATION_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// Quiet time after the last edit before diagnostics are recomputed.
 const DIAGNOSTICS_DEBOUNCE: Duration = Duration::from_millis(200);
 
@@ -176,7 +180,20 @@ impl Backend {
             scope_uri: None,
             section: Some("dramatis".to_string()),
         };
-        match self.shared.client.configuration(vec![item]).await {
+        let pulled = tokio::time::timeout(
+            CONFIGURATION_TIMEOUT,
+            self.shared.client.configuration(vec![item]),
+        )
+        .await;
+        let Ok(pulled) = pulled else {
+            let message = format!(
+                "dramatis: no answer to workspace/configuration in {} s; using the defaults",
+                CONFIGURATION_TIMEOUT.as_secs()
+            );
+            self.log(MessageType::WARNING, message).await;
+            return;
+        };
+        match pulled {
             Ok(values) => {
                 if let Some(value) = values.into_iter().next() {
                     self.apply_settings(&value, true).await;

@@ -28,6 +28,8 @@ pub struct Server {
     notifications: VecDeque<Value>,
     /// What `workspace/configuration` answers for the `dramatis` section.
     pub configuration: Value,
+    /// When false, `workspace/configuration` requests are never answered.
+    pub answer_configuration: bool,
 }
 
 impl Server {
@@ -74,6 +76,7 @@ impl Server {
             responses: HashMap::new(),
             notifications: VecDeque::new(),
             configuration: Value::Null,
+            answer_configuration: true,
         }
     }
 
@@ -226,6 +229,10 @@ impl Server {
                 // workspace/configuration, */refresh,
                 // window/workDoneProgress/create: answer with nothing.
                 let method = message["method"].as_str().unwrap_or_default();
+                if method == "workspace/configuration" && !self.answer_configuration {
+                    self.notifications.push_back(message);
+                    return;
+                }
                 let result = if method == "workspace/configuration" {
                     json!([self.configuration.clone()])
                 } else {
