@@ -265,3 +265,56 @@ fn wire_client_that_never_answers_configuration_gets_defaults() {
     assert_still_serves(&mut server);
     assert!(server.shutdown().success());
 }
+
+#[test]
+fn cli_check_prints_a_window_of_a_long_line() {
+    let dir = scratch("long-line");
+    let file = dir.join("long.txt");
+    let filler = "and the weather was mild again ".repeat(20_000);
+    let text = format!("{filler}Amadou Toumani Touré spoke; Toure left. {filler}The MNLA met.\n");
+    std::fs::write(&file, &text).unwrap();
+    let (code, stdout, stderr) = dramatis(&["check", path_str(&file)]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.len() < 2_000, "{} bytes printed", stdout.len());
+    for source in stdout.lines().filter(|l| l.starts_with("1 | ")) {
+        let shown = source.chars().count() - "1 | ".len();
+        assert!(shown <= 80, "{shown} characters of source: {source}");
+    }
+    let source_line = stdout
+        .lines()
+        .find(|l| l.contains("Toure left."))
+        .expect("the source window");
+    assert!(source_line.starts_with("1 | … "), "{source_line}");
+    assert!(source_line.ends_with(" …"), "{source_line}");
+    // The caret sits under `Toure` in the window.
+    let carets = stdout
+        .lines()
+        .skip_while(|l| !l.contains("Toure left."))
+        .nth(1)
+        .expect("caret line");
+    let column = carets.find('^').expect("caret");
+    let under: String = source_line.chars().skip(column).take(5).collect();
+    assert_eq!(under, "Toure", "{source_line}\n{carets}");
+}
+
+#[test]
+fn cli_train_on_nothing_refuses_and_writes_nothing() {
+    let dir = scratch("train-empty");
+    let empty = dir.join("empty.conll");
+    std::fs::write(&empty, "").unwrap();
+    let out = dir.join("model.bin");
+    let (code, _, stderr) = dramatis(&[
+        "train",
+        "--conll",
+        path_str(&empty),
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no training text in"), "{stderr}");
+    assert!(!out.exists(), "no model written");
+    // Without --out nothing is trained (the shipped model is never a default).
+    let (code, _, stderr) = dramatis(&["train", "--conll", path_str(&empty)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--out"), "{stderr}");
+}
