@@ -318,3 +318,144 @@ fn cli_train_on_nothing_refuses_and_writes_nothing() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--out"), "{stderr}");
 }
+
+#[test]
+fn cli_oversized_file_is_skipped_and_the_others_checked() {
+    let dir = scratch("max-bytes");
+    let big = dir.join("big.txt");
+    let small = dir.join("small.txt");
+    std::fs::write(&big, "Kofi Annan spoke. ".repeat(20)).unwrap();
+    std::fs::write(&small, "Kofi Annan spoke.\n").unwrap();
+    let (code, stdout, stderr) = dramatis(&[
+        "check",
+        "--max-bytes",
+        "100",
+        path_str(&big),
+        path_str(&small),
+    ]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: {}: larger than the limit of 100 bytes; skipped (raise it with --max-bytes)",
+            big.display()
+        )),
+        "{stderr}"
+    );
+    assert!(stdout.contains("1 file checked"), "{stdout}");
+}
+
+#[test]
+fn cli_device_is_skipped_without_reading_it() {
+    let (code, stdout, stderr) = dramatis(&["check", "/dev/zero"]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("error: /dev/zero: not a regular file (a FIFO, socket or device); skipped"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn cli_fifo_is_skipped_without_blocking() {
+    let dir = scratch("fifo");
+    let fifo = dir.join("pipe.txt");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let (code, _, stderr) = dramatis(&["check", path_str(&fifo)]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    // Walking the directory does not pick it up either.
+    let (code, stdout, stderr) = dramatis(&["check", path_str(&dir)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("0 files checked"), "{stdout}");
+}
+
+#[test]
+fn cli_directory_named_like_a_text_file_is_walked_not_read() {
+    let dir = scratch("dir-named-txt");
+    let odd = dir.join("x.txt");
+    std::fs::create_dir_all(odd.join("inner")).unwrap();
+    std::fs::write(odd.join("inner").join("a.txt"), "Kofi Annan spoke.\n").unwrap();
+    let (code, stdout, stderr) = dramatis(&["check", path_str(&odd)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("1 file checked"), "{stdout}");
+}
+
+#[test]
+fn cli_symlink_loop_and_missing_path_are_reported() {
+    let dir = scratch("symlink-loop");
+    let a = dir.join("a.txt");
+    let b = dir.join("b.txt");
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let missing = dir.join("missing.txt");
+    let (code, _, stderr) = dramatis(&["check", path_str(&a), path_str(&missing)]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("error: {}: ", a.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "error: {}: No such file or directory",
+            missing.display()
+        )),
+        "{stderr}"
+    );
+    // A walk does not follow the loop.
+    let (code, stdout, _) = dramatis(&["check", path_str(&dir)]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("0 files checked"), "{stdout}");
+}
+
+#[test]
+fn cli_walk_honours_gitignore_outside_git_in_natural_order() {
+    let dir = scratch("walk-order");
+    std::fs::write(dir.join(".gitignore"), "draft*.txt\n").unwrap();
+    for name in ["ch10.txt", "ch2.txt", "ch1.md", "draft.txt", "notes.rs"] {
+        std::fs::write(dir.join(name), "Kofi Annan spoke. Annan left.\n").unwrap();
+    }
+    let (code, stdout, stderr) = dramatis(&["annotate", path_str(&dir)]);
+    assert_eq!(code, 0, "{stderr}");
+    let names: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            let value: Value = serde_json::from_str(l).expect("JSON line");
+            let path = value["path"].as_str().unwrap_or_default().to_string();
+            path.rsplit('/').next().unwrap_or_default().to_string()
+        })
+        .collect();
+    assert_eq!(names, ["ch1.md", "ch2.txt", "ch10.txt"]);
+}
+
+#[test]
+fn wire_workspace_at_the_file_system_root_is_not_walked() {
+    let mut server = Server::start_with_env(&[("DRAMATIS_RECOGNIZER", "rules")]);
+    server.initialize_params(json!({
+        "processId": null,
+        "rootUri": "file:///",
+        "capabilities": {},
+    }));
+    let refused = server.notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not walked"))
+    });
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("/: not walked (the root of a file system"),
+        "{refused}"
+    );
+    server.notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("dramatis: indexed 0 of 0 files"))
+    });
+    server.open(GOOD_URI, 1, GOOD_TEXT);
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}

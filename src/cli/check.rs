@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 
-use super::files::{collect, Input};
+use super::files::{collect, Input, DEFAULT_MAX_BYTES};
 use crate::analysis::{Analysis, Severity};
 use crate::text::TextFormat;
 use crate::{analyze, configured_recognizer, Config, Knowledge, Recognizer};
@@ -41,6 +41,9 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: CheckFormat,
+    /// Skip files larger than this many bytes (reported; exit code 2).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
     /// Exit with 1 when a diagnostic at or above this severity exists.
     #[arg(long, value_enum, default_value = "warning")]
     deny: DenyLevel,
@@ -57,6 +60,9 @@ pub struct AnnotateArgs {
     /// `jsonl`: one object per line; `json`: one array.
     #[arg(long, value_enum, default_value = "jsonl")]
     format: AnnotateFormat,
+    /// Skip files larger than this many bytes (reported; exit code 2).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
     /// Use this model file (from `dramatis train`) instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
@@ -96,7 +102,7 @@ fn report_unreadable(input: &Input) -> bool {
 
 pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
-    let inputs = collect(&args.paths);
+    let inputs = collect(&args.paths, args.max_bytes);
     let threshold = match args.deny {
         DenyLevel::Hint => Some(Severity::Hint),
         DenyLevel::Information => Some(Severity::Information),
@@ -402,7 +408,7 @@ pub fn annotation_json(path: &str, text: &str, analysis: &Analysis) -> Value {
 
 pub fn run_annotate(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
-    let inputs = collect(&args.paths);
+    let inputs = collect(&args.paths, args.max_bytes);
     let mut stdout = std::io::stdout().lock();
     let mut io_errors = false;
     let mut all = Vec::new();

@@ -4,8 +4,8 @@
 //! sync, hover, definition, references (also across open documents and,
 //! unless `workspaceIndex` is false, the workspace's closed `.txt`, `.text`,
 //! `.md` and `.markdown` files, indexed in the background after
-//! `initialized` with work-done progress "dramatis: indexing"; .gitignore is
-//! honoured, at most 2,000 files of at most 2 MB each; a closed or
+//! `initialized` with work-done progress "dramatis: indexing"; walked by
+//! [`crate::walk`]'s rules, at most 2,000 files of at most 2 MB each; a closed or
 //! watched-and-changed file is re-indexed),
 //! documentHighlight, documentSymbol, rename + prepareRename, quick-fix code
 //! actions, semantic tokens (full; types person/organization/group/place,

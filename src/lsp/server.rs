@@ -263,9 +263,14 @@ impl Shared {
                 }
             }
         }
-        let (files, truncated) = tokio::task::spawn_blocking(move || walk(&roots))
+        let walked = tokio::task::spawn_blocking(move || walk(&roots))
             .await
             .unwrap_or_default();
+        for error in walked.errors {
+            let message = format!("dramatis: index: {error}");
+            self.client.log_message(MessageType::INFO, message).await;
+        }
+        let (files, truncated) = (walked.files, walked.truncated);
         if truncated {
             let message = format!(
                 "dramatis: indexing only the first {} prose files of the workspace",
