@@ -459,3 +459,107 @@ fn wire_workspace_at_the_file_system_root_is_not_walked() {
     assert_still_serves(&mut server);
     assert!(server.shutdown().success());
 }
+
+/// Sends a rename of "Touré" to `new_name` and returns the error.
+fn rename_error(server: &mut Server, new_name: &str) -> Value {
+    let mut params = support::at_params(GOOD_URI, (0, 39));
+    params["newName"] = json!(new_name);
+    server
+        .request("textDocument/rename", params)
+        .expect_err("the rename is refused")
+}
+
+#[test]
+fn wire_rename_to_unusable_names_is_refused() {
+    let mut server = server();
+    for (name, reason) in [
+        ("Kofi\nAnnan", "contains a line break"),
+        ("Kofi\r\nAnnan", "contains a line break"),
+        ("Ko\0fi", "contains a control character"),
+        ("", "empty or only spaces and invisible characters"),
+        ("   ", "empty or only spaces and invisible characters"),
+        (
+            "\u{200B}\u{FEFF} \u{2060}",
+            "empty or only spaces and invisible characters",
+        ),
+    ] {
+        let error = rename_error(&mut server, name);
+        assert_eq!(error["code"], -32602, "{name:?}: {error}");
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.contains(reason), "{name:?}: {message}");
+    }
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+/// The warning logged for a notification dropped for its params.
+fn dropped_notification_log(server: &mut Server, method: &str) -> String {
+    let prefix = format!("dramatis: ignored {method}: invalid params");
+    let log = server.notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with(&prefix))
+    });
+    assert_eq!(log["type"], 2, "{log}");
+    log["message"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn wire_change_with_negative_position_is_logged() {
+    let mut server = server();
+    server.change(
+        GOOD_URI,
+        2,
+        json!([{"range": {"start": {"line": -1, "character": 0}, "end": {"line": 0, "character": 3}}, "text": "X"}]),
+    );
+    dropped_notification_log(&mut server, "textDocument/didChange");
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_open_with_bad_uri_is_logged() {
+    let mut server = server();
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "not a uri at all", "languageId": "plaintext", "version": 1, "text": "Kofi Annan."}}),
+    );
+    dropped_notification_log(&mut server, "textDocument/didOpen");
+    server.notify("textDocument/didOpen", json!({"textDocument": 5}));
+    dropped_notification_log(&mut server, "textDocument/didOpen");
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn cli_invisible_format_characters_stay_out_of_mention_edges() {
+    let dir = scratch("invisible");
+    let file = dir.join("bidi.txt");
+    let text = "Kofi Annan\u{200B} spoke in Accra\u{00AD}. \u{FEFF}Annan left; \
+                \u{2066}Kofi Annan\u{2069} met \u{200E}Annan\u{200F} again.\n";
+    std::fs::write(&file, text).unwrap();
+    let (code, stdout, stderr) = dramatis(&["annotate", path_str(&file)]);
+    assert_eq!(code, 0, "{stderr}");
+    let value: Value = serde_json::from_str(stdout.trim()).expect("JSON");
+    let mentions = value["mentions"].as_array().unwrap();
+    assert!(mentions.len() >= 3, "{stdout}");
+    // Invisible characters do not split one person in two.
+    let people = value["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["name"] == "Kofi Annan")
+        .count();
+    assert_eq!(people, 1, "{stdout}");
+    for mention in mentions {
+        let text = mention["text"].as_str().unwrap();
+        let first = text.chars().next().unwrap();
+        let last = text.chars().last().unwrap();
+        for edge in [first, last] {
+            assert!(
+                edge.is_alphanumeric() || edge == '.',
+                "{text:?} has {edge:?} at an edge"
+            );
+        }
+    }
+}

@@ -12,6 +12,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::Mutex;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
@@ -244,10 +245,36 @@ pub fn replace_lone_surrogates(body: &mut [u8]) {
     }
 }
 
+/// Why a notification's params do not fit its method, for the methods that
+/// change documents or settings: tower-lsp-server drops such a notification
+/// without a word, and the client should hear that its edit was lost.
+fn invalid_notification_params(request: &Request) -> Option<String> {
+    use serde::Deserialize;
+    use tower_lsp_server::ls_types as lsp;
+    fn check<'v, T: Deserialize<'v>>(params: &'v Value) -> Option<String> {
+        T::deserialize(params).err().map(|err| err.to_string())
+    }
+    let params = request.params().unwrap_or(&Value::Null);
+    let problem = match request.method() {
+        "textDocument/didOpen" => check::<lsp::DidOpenTextDocumentParams>(params),
+        "textDocument/didChange" => check::<lsp::DidChangeTextDocumentParams>(params),
+        "textDocument/didClose" => check::<lsp::DidCloseTextDocumentParams>(params),
+        "textDocument/didSave" => check::<lsp::DidSaveTextDocumentParams>(params),
+        "workspace/didChangeWatchedFiles" => check::<lsp::DidChangeWatchedFilesParams>(params),
+        _ => None,
+    }?;
+    Some(format!(
+        "dramatis: ignored {}: invalid params: {problem}",
+        request.method()
+    ))
+}
+
 /// What to do with one frame body.
 #[derive(Debug)]
 pub enum Verdict {
     Forward(Vec<u8>),
+    /// Drop the message and say so in the client's log.
+    Log(String),
     /// Answer with this response and drop the message.
     Answer(Response),
 }
@@ -262,6 +289,11 @@ pub fn judge(mut body: Vec<u8>) -> Verdict {
                 data: None,
             };
             return Verdict::Answer(Response::from_error(id.clone(), error));
+        }
+        if request.id().is_none() {
+            if let Some(problem) = invalid_notification_params(&request) {
+                return Verdict::Log(problem);
+            }
         }
         return Verdict::Forward(body);
     }
@@ -355,6 +387,16 @@ where
             match verdict {
                 Verdict::Forward(body) => {
                     if server.write_all(&frame(&body)).await.is_err() {
+                        return;
+                    }
+                }
+                Verdict::Log(message) => {
+                    let notification = serde_json::json!({
+                        "jsonrpc": "2.0",
+                        "method": "window/logMessage",
+                        "params": {"type": 2, "message": message},
+                    });
+                    if !write_frame(&output, notification.to_string().as_bytes()).await {
                         return;
                     }
                 }

@@ -622,8 +622,8 @@ impl LanguageServer for Backend {
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let at = params.text_document_position;
-        if params.new_name.trim().is_empty() {
-            return Err(Error::invalid_params("the new name is empty"));
+        if let Some(problem) = unusable_name(&params.new_name) {
+            return Err(Error::invalid_params(problem));
         }
         self.with_view(&at.text_document.uri, |view| {
             navigation::rename(view, at.position, params.new_name.trim())
@@ -702,6 +702,25 @@ impl LanguageServer for Backend {
             .await;
         Ok(serde_json::to_value(locations).ok())
     }
+}
+
+/// Why `name` cannot replace a name in prose, if it cannot: a line break or
+/// another control character would split or corrupt the text, and a name of
+/// only spaces or invisible characters would erase the mention.
+fn unusable_name(name: &str) -> Option<&'static str> {
+    if name.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+        return Some("the new name contains a line break");
+    }
+    if name.chars().any(char::is_control) {
+        return Some("the new name contains a control character (such as NUL or a tab)");
+    }
+    let visible = name
+        .chars()
+        .any(|c| !c.is_whitespace() && !crate::text::is_invisible_format(c));
+    if !visible {
+        return Some("the new name is empty or only spaces and invisible characters");
+    }
+    None
 }
 
 /// The local directories of the workspace: its folders, else rootUri.

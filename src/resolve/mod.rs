@@ -91,7 +91,9 @@ pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowl
         .into_iter()
         .zip(keys)
         .map(|(n, key)| Item {
-            span: doc.tokens_span(n.tokens.start, n.tokens.end),
+            span: doc
+                .tokens_span(n.tokens.start, n.tokens.end)
+                .trim_invisible(doc.text),
             words: if n.tokens.len() == 1 {
                 vec![key.clone()]
             } else {
@@ -1152,7 +1154,8 @@ fn build(
         };
         analysis.mentions.push(Mention {
             id: mention_of_item[i],
-            span: item.span,
+            // Span repairs may have reached an invisible character again.
+            span: item.span.trim_invisible(doc.text),
             kind: analysis.entities[entity.0 as usize].kind,
             entity,
             form: item.form,
