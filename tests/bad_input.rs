@@ -563,3 +563,56 @@ fn cli_invisible_format_characters_stay_out_of_mention_edges() {
         }
     }
 }
+
+/// `check --model FILE` on a small text: exit code and stderr.
+fn check_with_model(model: &Path) -> (i32, String) {
+    let text = model.with_extension("txt");
+    std::fs::write(&text, "Kofi Annan spoke.\n").unwrap();
+    let (code, _, stderr) = dramatis(&["check", "--model", path_str(model), path_str(&text)]);
+    (code, stderr)
+}
+
+#[test]
+fn cli_model_corrupted_but_of_the_right_size_is_refused() {
+    let dir = scratch("model-corrupted");
+    let model = dir.join("flipped.bin");
+    let mut bytes = std::fs::read("models/ner.bin").expect("the shipped model");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&model, &bytes).unwrap();
+    let (code, stderr) = check_with_model(&model);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!("loading {}", model.display()))
+            && stderr.contains("model file is corrupted"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn cli_model_garbage_truncated_or_empty_is_refused() {
+    let dir = scratch("model-bad");
+    let shipped = std::fs::read("models/ner.bin").expect("the shipped model");
+    for (name, bytes, reason) in [
+        ("empty.bin", Vec::new(), "model file is truncated"),
+        (
+            "garbage.bin",
+            b"PK\x03\x04 not a model at all, really".to_vec(),
+            "not a dramatis model file",
+        ),
+        (
+            "truncated.bin",
+            shipped[..shipped.len() / 3].to_vec(),
+            "model file is truncated",
+        ),
+    ] {
+        let model = dir.join(name);
+        std::fs::write(&model, bytes).unwrap();
+        let (code, stderr) = check_with_model(&model);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(stderr.contains(reason), "{name}: {stderr}");
+    }
+    let (code, stderr) = check_with_model(&dir.join("absent.bin"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("reading "), "{stderr}");
+}
