@@ -616,3 +616,50 @@ fn cli_model_garbage_truncated_or_empty_is_refused() {
     assert_eq!(code, 2);
     assert!(stderr.contains("reading "), "{stderr}");
 }
+
+#[test]
+fn wire_hover_during_a_long_analysis_answers_from_the_last_one() {
+    let mut server = server();
+    let uri = "file:///tmp/dramatis-bad-input/long.txt";
+    let body =
+        "Amadou Toumani Touré met the minister in Bamako. Touré said it went well.\n".repeat(3_000);
+    server.open(uri, 1, &body);
+    server.diagnostics(uri, 1);
+    // An edit at the end: the start of the text is unchanged, so a hover
+    // there can be answered from version 1 while version 2 is analysed.
+    let end_line = 3_000;
+    server.change(
+        uri,
+        2,
+        json!([{"range": {"start": {"line": end_line, "character": 0}, "end": {"line": end_line, "character": 0}}, "text": "Kofi Annan arrived.\n"}]),
+    );
+    let hover = server
+        .at("textDocument/hover", uri, (0, 3))
+        .expect("hover answers");
+    let published_v2 = server
+        .queued("textDocument/publishDiagnostics")
+        .iter()
+        .any(|n| n["params"]["version"] == 2);
+    assert!(!published_v2, "the hover waited for the new analysis");
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Amadou Toumani Touré"),
+        "{hover}"
+    );
+    assert_eq!(hover["range"]["start"], json!({"line": 0, "character": 0}));
+    // After the edit point, the hover waits for the current analysis.
+    let hover = server
+        .at("textDocument/hover", uri, (end_line, 2))
+        .expect("hover answers");
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Kofi Annan"),
+        "{hover}"
+    );
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}

@@ -22,7 +22,7 @@ use super::convert::View;
 use super::documents::{panic_message, AnalysisError, ChangeError, Documents, Revision};
 use super::features::navigation::{mention_locations, same_entity};
 use super::features::{actions, navigation, outline};
-use super::position::Encoding;
+use super::position::{position_to_offset, Encoding};
 use super::settings::{Settings, UNKNOWN_SETTING};
 use super::workspace::{index_file, root_path, walk, WorkspaceIndex};
 use crate::EntityKind;
@@ -94,6 +94,45 @@ impl Backend {
         let view = View::new(&revision, &analyzed, encoding);
         catch_unwind(AssertUnwindSafe(|| feature(&view)))
             .map_err(|payload| internal_error(panic_message(payload.as_ref())))
+    }
+
+    /// A hover answered from the last completed analysis while the current
+    /// one is still running, so that moving the cursor does not wait for the
+    /// analysis of the latest keystroke. Only where that is exact: the
+    /// position is read against the text that was analysed, and both it and
+    /// the mention (and the entity's first mention, which the card cites by
+    /// line) lie before the first changed byte, so every position in the
+    /// answer is also right in the current text. The card's counts may lag
+    /// one edit behind. Every other request waits for the current analysis.
+    fn stale_hover(&self, uri: &Uri, position: Position) -> Option<Hover> {
+        let revision = self.shared.documents.get(uri)?;
+        let (previous, shared) = revision.stale()?;
+        let encoding = self.session().encoding;
+        let view = View {
+            uri: &revision.uri,
+            rope: &previous.rope,
+            text: &previous.analyzed.text,
+            analysis: &previous.analyzed.analysis,
+            encoding,
+        };
+        let offset = view.offset(position).to_usize();
+        if offset >= shared || position_to_offset(&revision.rope, position, encoding) != offset {
+            return None;
+        }
+        catch_unwind(AssertUnwindSafe(|| {
+            let (mention, entity) = view.mention_at(position)?;
+            let first_end = entity
+                .mentions
+                .first()
+                .and_then(|m| view.analysis.mention(*m))
+                .map_or(0, |m| m.span.end.to_usize());
+            if mention.span.end.to_usize() >= shared || first_end >= shared {
+                return None;
+            }
+            navigation::hover(&view, position)
+        }))
+        .ok()
+        .flatten()
     }
 
     /// Mentions of the same entity (same kind, same folded canonical name) in
@@ -532,6 +571,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         let at = params.text_document_position_params;
+        if let Some(hover) = self.stale_hover(&at.text_document.uri, at.position) {
+            return Ok(Some(hover));
+        }
         self.with_view(&at.text_document.uri, |view| {
             navigation::hover(view, at.position)
         })
