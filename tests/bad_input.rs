@@ -663,3 +663,223 @@ fn wire_hover_during_a_long_analysis_answers_from_the_last_one() {
     assert_still_serves(&mut server);
     assert!(server.shutdown().success());
 }
+
+// ---- odd texts, through the CLI (rules: fast in debug builds) ----
+
+/// `annotate FILE` with the rules on `bytes` written to `name`.
+fn annotate_bytes(name: &str, bytes: &[u8]) -> (i32, Value, String) {
+    let dir = scratch(&format!("text-{}", name.replace('.', "-")));
+    let file = dir.join(name);
+    std::fs::write(&file, bytes).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dramatis"))
+        .args(["annotate", path_str(&file)])
+        .env("DRAMATIS_RECOGNIZER", "rules")
+        .output()
+        .expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let value = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
+    (
+        out.status.code().unwrap_or(-1),
+        value,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every mention's offsets slice its text out of `text`.
+fn assert_offsets_slice(text: &str, value: &Value) {
+    for mention in value["mentions"].as_array().expect("mentions") {
+        let (start, end) = (
+            mention["start"].as_u64().unwrap() as usize,
+            mention["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(text.get(start..end), mention["text"].as_str(), "{mention}");
+    }
+}
+
+fn mention_texts(value: &Value) -> Vec<String> {
+    value["mentions"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .map(|m| m["text"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn text_empty_file() {
+    let (code, value, stderr) = annotate_bytes("empty.txt", b"");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(value["mentions"], json!([]));
+    assert_eq!(value["entities"], json!([]));
+}
+
+#[test]
+fn text_whitespace_only() {
+    let (code, value, stderr) = annotate_bytes("blank.txt", b" \n\t\r\n \x0c\n");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(value["mentions"], json!([]));
+}
+
+#[test]
+fn text_binary_is_refused_with_its_offset() {
+    let mut bytes = b"GIF89a".to_vec();
+    bytes.extend((0..=255u8).cycle().take(4096));
+    let (code, value, stderr) = annotate_bytes("image.txt", &bytes);
+    assert_eq!(code, 2);
+    assert_eq!(value, Value::Null, "nothing printed for it");
+    assert!(
+        stderr.contains("image.txt: not valid UTF-8 (invalid byte at offset 134)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn text_invalid_utf8_in_the_middle() {
+    let (code, _, stderr) = annotate_bytes("latin1.txt", b"Kofi Annan met Jos\xe9 Ramos.\n");
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("latin1.txt: not valid UTF-8 (invalid byte at offset 18)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn text_utf16_with_bom_is_refused() {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend("Kofi Annan".encode_utf16().flat_map(u16::to_le_bytes));
+    let (code, _, stderr) = annotate_bytes("utf16.txt", &bytes);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("utf16.txt: not valid UTF-8 (invalid byte at offset 0)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn text_utf8_bom_is_not_part_of_a_name() {
+    let text = "\u{FEFF}Kofi Annan spoke.\n";
+    let (code, value, stderr) = annotate_bytes("bom.txt", text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert_offsets_slice(text, &value);
+    assert_eq!(value["mentions"][0]["start"], 3, "{value}");
+    assert_eq!(mention_texts(&value), ["Kofi Annan"]);
+}
+
+#[test]
+fn text_nul_bytes() {
+    let text = "Kofi Annan\0spoke in Accra.\0\0 Annan left.\n";
+    let (code, value, stderr) = annotate_bytes("nul.txt", text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert_offsets_slice(text, &value);
+    assert!(
+        mention_texts(&value).contains(&"Kofi Annan".to_string()),
+        "{value}"
+    );
+}
+
+#[test]
+fn text_cr_only_and_mixed_line_endings_count_lines() {
+    let dir = scratch("line-endings");
+    let file = dir.join("endings.txt");
+    std::fs::write(
+        &file,
+        "one\rtwo\r\nthree\nKofi Annan met Toure and Touré.\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dramatis"))
+        .args(["check", path_str(&file)])
+        .env("DRAMATIS_RECOGNIZER", "rules")
+        .output()
+        .expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{}:4:", file.display())),
+        "line 4 after CR, CRLF and LF: {stdout}"
+    );
+}
+
+#[test]
+fn text_five_megabyte_single_line() {
+    let text = format!(
+        "{}and then Kofi Annan arrived.",
+        "the weather was mild again and ".repeat(170_000)
+    );
+    assert!(text.len() > 5_000_000);
+    let (code, value, stderr) = annotate_bytes("one-line.txt", text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(mention_texts(&value), ["Kofi Annan"]);
+    assert_eq!(
+        value["mentions"][0]["start"].as_u64(),
+        Some(text.len() as u64 - 19)
+    );
+}
+
+#[test]
+fn text_one_capitalised_word_repeated() {
+    // A quarter of a million in the debug build used by tests (a million
+    // takes the release binary a few seconds).
+    let text = "Mali ".repeat(250_000);
+    let (code, value, stderr) = annotate_bytes("mali.txt", text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    let entities = value["entities"].as_array().expect("entities");
+    assert!(entities.len() <= 1, "{} entities", entities.len());
+}
+
+#[test]
+fn text_hundred_thousand_distinct_capitalised_words() {
+    let text: String = (0..100_000).map(|i| format!("Zq{i:x} ")).collect();
+    let (code, value, stderr) = annotate_bytes("distinct.txt", text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert_offsets_slice(&text, &value);
+}
+
+#[test]
+fn text_ten_thousand_deep_markdown_quote() {
+    let text = format!("{}Kofi Annan spoke.\n", "> ".repeat(10_000));
+    let (code, value, stderr) = annotate_bytes("quote.md", text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert_offsets_slice(&text, &value);
+}
+
+#[test]
+fn text_ten_thousand_deep_markdown_list() {
+    // "- - - …": each marker opens a list inside the previous item.
+    let text = format!("{}Kofi Annan\n- Kofi Annan\n", "- ".repeat(10_000));
+    let (code, value, stderr) = annotate_bytes("list.md", text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert_offsets_slice(&text, &value);
+}
+
+#[test]
+fn text_never_closed_code_fence_masks_to_the_end() {
+    let text = "Kofi Annan spoke.\n\n```\nKwame Nkrumah in a code block\n";
+    let (code, value, stderr) = annotate_bytes("fence.md", text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(mention_texts(&value), ["Kofi Annan"]);
+}
+
+#[test]
+fn text_acronym_storm() {
+    let text: String = (0..3_000)
+        .map(|i| {
+            let a = (b'A' + (i % 26) as u8) as char;
+            let b = (b'A' + (i / 26 % 26) as u8) as char;
+            format!("{a}lpha {b}ravo ({a}{b}) ")
+        })
+        .collect();
+    let (code, value, stderr) = annotate_bytes("storm.txt", text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert_offsets_slice(&text, &value);
+}
+
+#[test]
+fn text_combining_marks_emoji_rtl_and_zwj_in_names() {
+    let text = "Jose\u{301} Ramos met Zoë Saldaña 👩‍👩‍👧 in Tel Aviv; \
+                מרים כהן and محمد عباس spoke; Ramos left.\n";
+    let (code, value, stderr) = annotate_bytes("scripts.txt", text.as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert_offsets_slice(text, &value);
+}
