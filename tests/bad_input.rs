@@ -883,3 +883,260 @@ fn text_combining_marks_emoji_rtl_and_zwj_in_names() {
     assert_eq!(code, 0, "{stderr}");
     assert_offsets_slice(text, &value);
 }
+
+// ---- protocol misuse ----
+
+fn log_containing(server: &mut Server, needle: &str) -> Value {
+    server.notification("window/logMessage", |p| {
+        p["message"].as_str().is_some_and(|m| m.contains(needle))
+    })
+}
+
+#[test]
+fn wire_unknown_method_is_method_not_found() {
+    let mut server = server();
+    let error = server
+        .request("textDocument/dramatisDoesNotExist", json!({}))
+        .expect_err("unknown");
+    assert_eq!(error["code"], -32601, "{error}");
+    server.notify("dramatis/unknownNotification", json!({}));
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_request_before_initialize_is_refused() {
+    let mut server = Server::start_with_env(&[("DRAMATIS_RECOGNIZER", "rules")]);
+    let error = server
+        .at("textDocument/hover", GOOD_URI, (0, 0))
+        .expect_err("not initialized");
+    assert_eq!(error["code"], -32002, "{error}");
+    server.initialize(None, Value::Null);
+    server.open(GOOD_URI, 1, GOOD_TEXT);
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_request_after_shutdown_is_refused_and_exit_is_clean() {
+    let mut server = server();
+    server.request("shutdown", Value::Null).expect("shutdown");
+    let error = server
+        .at("textDocument/hover", GOOD_URI, (0, 39))
+        .expect_err("after shutdown");
+    assert_eq!(error["code"], -32600, "{error}");
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit().code(), Some(0));
+}
+
+#[test]
+fn wire_exit_without_shutdown_exits_1() {
+    let mut server = server();
+    assert_still_serves(&mut server);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait_exit().code(), Some(1));
+}
+
+#[test]
+fn wire_change_to_unopened_document_is_logged() {
+    let mut server = server();
+    let uri = "file:///tmp/dramatis-bad-input/never-opened.txt";
+    server.change(uri, 2, json!([{"text": "Kofi Annan"}]));
+    let log = log_containing(&mut server, "didChange for a document not open");
+    assert!(log["message"].as_str().unwrap().contains(uri), "{log}");
+    assert!(server
+        .at("textDocument/hover", uri, (0, 1))
+        .expect("answers")
+        .is_null());
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_version_going_backwards_is_ignored_and_logged() {
+    let mut server = server();
+    server.change(
+        GOOD_URI,
+        5,
+        json!([{"text": "Kofi Annan spoke. Annan left.\n"}]),
+    );
+    server.change(GOOD_URI, 3, json!([{"text": "Nobody here.\n"}]));
+    let log = log_containing(&mut server, "with version 3 (current 5)");
+    assert_eq!(log["type"], 2, "{log}");
+    let hover = server
+        .at("textDocument/hover", GOOD_URI, (0, 19))
+        .expect("hover");
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Kofi Annan"),
+        "version 5's text stands: {hover}"
+    );
+    server.change(GOOD_URI, 6, json!([{"text": GOOD_TEXT}]));
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+/// One ranged edit of GOOD_URI (version 2), then the diagnostics of
+/// version 2 prove it was applied.
+fn edit(server: &mut Server, start: (u32, u32), end: (u32, u32), text: &str) {
+    server.change(
+        GOOD_URI,
+        2,
+        json!([{"range": {"start": {"line": start.0, "character": start.1}, "end": {"line": end.0, "character": end.1}}, "text": text}]),
+    );
+    server.diagnostics(GOOD_URI, 2);
+}
+
+#[test]
+fn wire_range_past_the_end_is_clamped() {
+    let mut server = server();
+    edit(&mut server, (40, 7), (99, 99), "Kofi Annan came.");
+    let hover = server
+        .at("textDocument/hover", GOOD_URI, (1, 2))
+        .expect("hover");
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Kofi Annan"),
+        "appended at the end: {hover}"
+    );
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_inverted_range_is_read_in_order() {
+    let mut server = server();
+    // Replaces "spoke" (0:21..0:26) given end first.
+    edit(&mut server, (0, 26), (0, 21), "waited");
+    let hover = server
+        .at("textDocument/hover", GOOD_URI, (0, 40))
+        .expect("hover");
+    assert_eq!(
+        hover["range"]["start"],
+        json!({"line": 0, "character": 39}),
+        "one character longer before Touré: {hover}"
+    );
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_range_inside_a_surrogate_pair_snaps_to_the_character() {
+    let mut server = server();
+    let uri = "file:///tmp/dramatis-bad-input/emoji.txt";
+    server.open(uri, 1, "😀 Kofi Annan spoke. Annan left.\n");
+    // UTF-16 column 1 is inside 😀; the edit must not split it.
+    server.change(
+        uri,
+        2,
+        json!([{"range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 1}}, "text": "!"}]),
+    );
+    server.diagnostics(uri, 2);
+    let symbols = server
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .expect("symbols");
+    assert!(symbols.to_string().contains("Kofi Annan"), "{symbols}");
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_double_open_replaces_the_text() {
+    let mut server = server();
+    server.open(GOOD_URI, 7, "Kofi Annan spoke. Annan left.\n");
+    server.diagnostics(GOOD_URI, 7);
+    let hover = server
+        .at("textDocument/hover", GOOD_URI, (0, 19))
+        .expect("hover");
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Kofi Annan"),
+        "{hover}"
+    );
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_hover_after_close_is_null() {
+    let mut server = server();
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": GOOD_URI}}),
+    );
+    let hover = server
+        .at("textDocument/hover", GOOD_URI, (0, 39))
+        .expect("answers");
+    assert!(hover.is_null(), "{hover}");
+    server.open(GOOD_URI, 2, GOOD_TEXT);
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_cancel_request_for_unknown_and_finished_ids() {
+    let mut server = server();
+    let id = server.send("textDocument/hover", support::at_params(GOOD_URI, (0, 39)));
+    server.notify("$/cancelRequest", json!({"id": id}));
+    server.notify("$/cancelRequest", json!({"id": 424242}));
+    server.notify("$/cancelRequest", json!({"id": "no-such"}));
+    // The hover is either answered or cancelled (-32800), never lost.
+    match server.response(id) {
+        Ok(hover) => assert!(hover.is_null() || hover["contents"].is_object()),
+        Err(error) => assert_eq!(error["code"], -32800, "{error}"),
+    }
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+/// Opens `text` in the server, waits for its diagnostics, checks a hover.
+fn assert_server_survives_text(name: &str, text: &str) {
+    let mut server = server();
+    let uri = format!("file:///tmp/dramatis-bad-input/{name}");
+    server.open(&uri, 1, text);
+    server.diagnostics(&uri, 1);
+    server
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .expect("tokens");
+    assert_still_serves(&mut server);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_text_with_nul_cr_and_bidi() {
+    assert_server_survives_text(
+        "odd.txt",
+        "Kofi\0Annan\rspoke\r\n\u{202E}Accra\u{202C} and \u{FEFF}Annan 👩‍👩‍👧 left.\n",
+    );
+}
+
+#[test]
+fn wire_deep_markdown_and_unclosed_fence() {
+    let text = format!(
+        "{}Kofi Annan\n\n{}Annan\n\n```\nKwame Nkrumah",
+        "> ".repeat(10_000),
+        "- ".repeat(10_000)
+    );
+    assert_server_survives_text("deep.md", &text);
+}
+
+#[test]
+fn wire_acronym_storm_and_shared_surnames() {
+    let storm: String = (0..2_000)
+        .map(|i| format!("Alpha Bravo{i} (AB{i}) "))
+        .collect();
+    assert_server_survives_text(
+        "storm.txt",
+        &format!("{storm}\n{}", shared_surname_text(200)),
+    );
+}
