@@ -50,6 +50,19 @@ pub fn prose_files(roots: &[PathBuf], max_files: Option<usize>) -> Walk {
             !refused
         })
         .collect();
+    if max_files.is_some() {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        for root in roots
+            .iter()
+            .filter(|root| Some(root.as_path()) == home.as_deref())
+        {
+            walk.errors.push(format!(
+                "{}: a home directory; hidden directories are skipped and the walk stops after {} files",
+                root.display(),
+                max_files.unwrap_or_default()
+            ));
+        }
+    }
     let Some((first, rest)) = roots.split_first() else {
         return walk;
     };

@@ -47,9 +47,18 @@ pub enum Frame {
 #[derive(Default)]
 pub struct Deframer {
     buffer: Vec<u8>,
+    /// Set for the server's own output, whose bodies need no checking.
+    trusted: bool,
 }
 
 impl Deframer {
+    fn trusted() -> Self {
+        Deframer {
+            buffer: Vec::new(),
+            trusted: true,
+        }
+    }
+
     pub fn push(&mut self, bytes: &[u8]) {
         self.buffer.extend_from_slice(bytes);
     }
@@ -98,6 +107,10 @@ impl Deframer {
             return None;
         }
         let mut body: Vec<u8> = self.buffer[body_start..body_start + length].to_vec();
+        if self.trusted {
+            self.buffer.drain(..body_start + length);
+            return Some(Frame::Body(body));
+        }
         replace_lone_surrogates(&mut body);
         // A body shorter than its Content-Length swallows the start of the
         // next message: if it is not JSON and a header begins inside it,
@@ -421,7 +434,7 @@ where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
-    let mut deframer = Deframer::default();
+    let mut deframer = Deframer::trusted();
     let mut chunk = vec![0; 64 * 1024];
     loop {
         let read = match server.read(&mut chunk).await {
