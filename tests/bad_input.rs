@@ -1137,3 +1137,26 @@ fn wire_acronym_storm_and_shared_surnames() {
         &format!("{storm}\n{}", shared_surname_text(200)),
     );
 }
+
+#[test]
+fn wire_content_length_too_large_does_not_swallow_the_next_message() {
+    let mut server = server();
+    let body = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+    let long = format!("Content-Length: {}\r\n\r\n{body}", body.len() + 30);
+    server.write_raw(long.as_bytes());
+    // The next request completes the bogus body; it must still be read.
+    assert_still_serves(&mut server);
+    let error = server.unreadable_message_error();
+    assert_eq!(error["code"], -32700, "{error}");
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn wire_json_without_any_header() {
+    let mut server = server();
+    server.write_raw(br#"{"jsonrpc":"2.0","id":99,"method":"shutdown"}"#);
+    assert_still_serves(&mut server);
+    let error = server.unreadable_message_error();
+    assert_eq!(error["code"], -32700, "{error}");
+    assert!(server.shutdown().success());
+}
