@@ -26,7 +26,8 @@ use normalize::{normalize, Named};
 #[derive(Clone, Debug, Default)]
 pub struct Resolved {
     pub analysis: Analysis,
-    /// Short forms that fit several entities: the mention and every entity it fits.
+    /// Short forms that fit several entities: the first mention of each such
+    /// form and every entity it fits.
     pub ambiguous: Vec<(MentionId, Vec<EntityId>)>,
 }
 
@@ -1168,8 +1169,9 @@ fn build(
             .iter()
             .filter_map(|&c| entity_of_cluster[c])
             .collect();
-        for &i in &cluster.items {
-            ambiguous.push((mention_of_item[i], fits.clone()));
+        // The first mention of the form stands for all (it is reported once).
+        if let Some(&first) = cluster.items.first() {
+            ambiguous.push((mention_of_item[first], fits));
         }
     }
     Resolved {
