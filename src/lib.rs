@@ -16,6 +16,7 @@ pub mod text;
 pub mod cli;
 pub mod corpus;
 pub mod lsp;
+pub mod walk;
 
 pub use analysis::{
     Analysis, Diagnostic, DiagnosticCode, Entity, EntityId, EntityKind, Mention, MentionId,

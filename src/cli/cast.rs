@@ -35,7 +35,7 @@ pub struct CastArgs {
 pub fn run(args: &CastArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
     let registry = load_registry(args.registry.as_deref(), &args.paths)?;
-    let inputs = collect(&args.paths);
+    let inputs = collect(&args.paths, super::files::DEFAULT_MAX_BYTES);
     let mut io_errors = false;
     for input in &inputs {
         io_errors |= report_unreadable(input);

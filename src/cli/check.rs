@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 
 use super::export::{analysis_doc, Exchange, Exporter};
-use super::files::{collect, Input};
+use super::files::{collect, Input, DEFAULT_MAX_BYTES};
 use super::project::{analyze_inputs, load_registry};
 use crate::analysis::{Analysis, Severity};
 use crate::{configured_recognizer, Recognizer};
@@ -48,6 +48,9 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: CheckFormat,
+    /// Skip files larger than this many bytes (reported; exit code 2).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
     /// Exit with 1 when a diagnostic at or above this severity exists.
     #[arg(long, value_enum, default_value = "warning")]
     deny: DenyLevel,
@@ -71,6 +74,9 @@ pub struct AnnotateArgs {
     /// The folder for `brat`; the file for `conll` and `spacy` (default stdout).
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
+    /// Skip files larger than this many bytes (reported; exit code 2).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
     /// Use this model file (from `dramatis train`) instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
@@ -104,7 +110,7 @@ pub(crate) fn report_unreadable(input: &Input) -> bool {
 pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
     let registry = load_registry(args.registry.as_deref(), &args.paths)?;
-    let inputs = collect(&args.paths);
+    let inputs = collect(&args.paths, args.max_bytes);
     let threshold = match args.deny {
         DenyLevel::Hint => Some(Severity::Hint),
         DenyLevel::Information => Some(Severity::Information),
@@ -205,6 +211,17 @@ fn plural(n: usize) -> &'static str {
 /// (columns count characters, as compilers print them).
 struct LineIndex {
     starts: Vec<usize>,
+    /// Characters before each multiple of [`CHAR_CHECKPOINT`] bytes, so that
+    /// a column on a megabyte-long line costs a few kilobytes of counting.
+    chars_before: Vec<usize>,
+}
+
+const CHAR_CHECKPOINT: usize = 4096;
+
+/// Characters in `bytes`, which may start or end inside a character: every
+/// byte but a UTF-8 continuation byte starts one.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl LineIndex {
@@ -218,7 +235,22 @@ impl LineIndex {
                 _ => {}
             }
         }
-        LineIndex { starts }
+        let mut chars_before = vec![0];
+        for chunk in bytes.chunks(CHAR_CHECKPOINT) {
+            let last = chars_before.last().copied().unwrap_or(0);
+            chars_before.push(last + count_chars(chunk));
+        }
+        LineIndex {
+            starts,
+            chars_before,
+        }
+    }
+    /// Characters in `text[..offset]`.
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        let checkpoint = offset / CHAR_CHECKPOINT;
+        self.chars_before[checkpoint]
+            + count_chars(&text.as_bytes()[checkpoint * CHAR_CHECKPOINT..offset])
     }
     fn line_of(&self, offset: usize) -> usize {
         self.starts
@@ -227,9 +259,7 @@ impl LineIndex {
     }
     fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.line_of(offset);
-        let column = text
-            .get(self.starts[line]..offset)
-            .map_or(0, |s| s.chars().count());
+        let column = self.chars_to(text, offset) - self.chars_to(text, self.starts[line]);
         (line + 1, column + 1)
     }
     fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
@@ -276,15 +306,25 @@ fn write_human(
     let source = lines.line_text(text, line - 1);
     let gutter = line.to_string();
     let pad = " ".repeat(gutter.len());
-    let width = d.span.text(text).chars().count().max(1);
+    let line_start = lines.starts[line - 1];
+    let start_in_line = (d.span.start.to_usize() - line_start).min(source.len());
     // Underline stays on the first line of a multi-line span.
-    let width = width.min(source.chars().count().saturating_sub(column - 1).max(1));
+    let end_in_line = d
+        .span
+        .end
+        .to_usize()
+        .saturating_sub(line_start)
+        .clamp(start_in_line, source.len());
+    let width = source
+        .get(start_in_line..end_in_line)
+        .map_or(1, |s| s.chars().take(SOURCE_WINDOW).count().max(1));
+    let (shown, caret, width) = source_window(source, start_in_line, width);
     writeln!(out, "{pad} |")?;
-    writeln!(out, "{gutter} | {source}")?;
+    writeln!(out, "{gutter} | {shown}")?;
     writeln!(
         out,
         "{pad} | {}{}",
-        " ".repeat(column - 1),
+        " ".repeat(caret),
         paint(severity_color, &"^".repeat(width))
     )?;
     for (span, label) in &d.related {
@@ -298,6 +338,61 @@ fn write_human(
 /// project entity's, so one entity has one id across the files of a run.
 pub fn entity_id(project_id: u32) -> String {
     format!("e{}", project_id + 1)
+}
+
+/// Characters of a source line shown under a diagnostic; a longer line is
+/// cut to a window around the span, with "…" at each cut.
+const SOURCE_WINDOW: usize = 80;
+
+/// The part of `source` to print for a span starting at byte `start` and
+/// `width` characters wide, with the caret's column and width in what is
+/// printed. Costs the window, not the line.
+fn source_window(source: &str, start: usize, width: usize) -> (String, usize, usize) {
+    const CUT: &str = "… ";
+    let start = (0..=start.min(source.len()))
+        .rev()
+        .find(|&i| source.is_char_boundary(i))
+        .unwrap_or(0);
+    let short = source.len() <= SOURCE_WINDOW || source.chars().nth(SOURCE_WINDOW).is_none();
+    if short {
+        return (source.to_string(), source[..start].chars().count(), width);
+    }
+    // Room for a cut mark at both ends.
+    let room = SOURCE_WINDOW - 2 * CUT.chars().count();
+    let width = width.clamp(1, room);
+    // Walk back for the left context, forward for the rest, and back again
+    // if the line ends first.
+    let back = |from: usize, chars: usize| {
+        source[..from]
+            .char_indices()
+            .rev()
+            .take(chars)
+            .last()
+            .map_or(from, |(i, _)| i)
+    };
+    let mut from = back(start, (room - width) / 2);
+    let forward: Vec<usize> = source[from..]
+        .char_indices()
+        .map(|(i, _)| from + i)
+        .take(room + 1)
+        .collect();
+    let to = forward.get(room).copied().unwrap_or(source.len());
+    let taken = forward.len().min(room);
+    if taken < room {
+        from = back(from, room - taken);
+    }
+    let mut shown = String::new();
+    if from > 0 {
+        shown.push_str(CUT);
+    }
+    shown.push_str(&source[from..to]);
+    if to < source.len() {
+        shown.push_str(" …");
+    }
+    let caret =
+        source[from..start].chars().count() + if from > 0 { CUT.chars().count() } else { 0 };
+    let width = width.min(source[start..to].chars().count()).max(1);
+    (shown, caret, width)
 }
 
 /// The `annotate` JSON for one analysed file (the fixed contract).
@@ -361,7 +456,7 @@ pub fn run_annotate(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
     let mut exporter = exchange
         .map(|format| Exporter::new(format, args.out.as_deref()))
         .transpose()?;
-    let inputs = collect(&args.paths);
+    let inputs = collect(&args.paths, args.max_bytes);
     let mut io_errors = false;
     let mut all = Vec::new();
     for input in &inputs {

@@ -66,7 +66,9 @@ pub struct TrainArgs {
     /// `seed + 1`, …) and average them into one model of the same size.
     #[arg(long, default_value_t = 1)]
     ensemble: usize,
-    #[arg(long, value_name = "FILE", default_value = "models/ner.bin")]
+    /// Where to write the model. Required, so that the shipped
+    /// `models/ner.bin` is replaced only when asked for by name.
+    #[arg(long, value_name = "FILE")]
     out: PathBuf,
 }
 
@@ -180,6 +182,20 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let (docs, stats) = prepare(&gold, standoff, knowledge, args.augment, args.seed);
     let (dev, _) = prepare(&dev_gold, Standoff::NONE, knowledge, 0.0, args.seed);
     let tokens: usize = docs.iter().map(TrainDoc::tokens).sum();
+    if tokens == 0 {
+        let sources: Vec<String> = args
+            .conll
+            .iter()
+            .chain(&args.standoff)
+            .map(|p| p.display().to_string())
+            .collect();
+        anyhow::bail!(
+            "no training text in {} ({} documents): nothing written to {}",
+            sources.join(", "),
+            gold.len(),
+            args.out.display()
+        );
+    }
     eprintln!(
         "training on {} documents ({} with case-changed copies, {tokens} tokens); {} gold names, {} not on token boundaries, {} nested; dev: {} documents",
         gold.len(),

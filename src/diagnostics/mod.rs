@@ -49,21 +49,33 @@ pub fn diagnose(
         short_form_first(doc, analysis, entity, &mentions, &mut emit);
         name_variants(doc, &mentions, &mut emit);
     }
-    for (mention, fits) in &resolved.ambiguous {
-        let Some(mention) = analysis.mention(*mention) else {
+    // Once per form, at its first ambiguous mention: the rest repeat it.
+    let mut reported_forms: FxHashSet<String> = FxHashSet::default();
+    for ambiguous in &resolved.ambiguous {
+        let fits = &ambiguous.fits;
+        let Some(mention) = ambiguous
+            .mentions
+            .first()
+            .and_then(|m| analysis.mention(*m))
+        else {
             continue;
         };
         let names: Vec<&Entity> = fits.iter().filter_map(|e| analysis.entity(*e)).collect();
-        if names.len() < 2 {
+        if names.len() < 2 || !reported_forms.insert(fold_key(mention.span.text(doc.text))) {
             continue;
         }
-        let list = names.iter().map(|e| e.name.as_str()).collect::<Vec<_>>();
+        let shown = &names[..names.len().min(MAX_NAMED_CANDIDATES)];
+        let mut list = shown.iter().map(|e| e.name.clone()).collect::<Vec<_>>();
+        if names.len() > shown.len() {
+            list.push(format!("{} others", names.len() - shown.len()));
+        }
+        let list: Vec<&str> = list.iter().map(String::as_str).collect();
         let message = format!(
             "`{}` could mean {}",
             mention.span.text(doc.text),
             join_or(&list)
         );
-        let related = names
+        let related = shown
             .iter()
             .filter_map(|e| {
                 analysis
@@ -82,6 +94,10 @@ pub fn diagnose(
     out.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     out
 }
+
+/// An ambiguity names (and links to) at most this many of the entities a
+/// short form fits, and counts the rest.
+const MAX_NAMED_CANDIDATES: usize = 5;
 
 type Emit<'e> = dyn FnMut(DiagnosticCode, Span, String, Vec<(Span, String)>, Option<Fix>) + 'e;
 

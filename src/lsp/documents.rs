@@ -34,6 +34,18 @@ pub struct Revision {
     analysis: OnceCell<Arc<Analyzed>>,
     /// Set when a newer revision (or a close) replaces this one.
     superseded: AtomicBool,
+    /// The last completed analysis of an earlier revision, for answers that
+    /// need not wait for this one's (see [`Revision::stale`]).
+    previous: Option<Previous>,
+}
+
+/// An earlier revision's text and analysis.
+#[derive(Clone)]
+pub struct Previous {
+    /// The text the analysis was computed for: positions into the analysis
+    /// are converted against this, never against a newer text.
+    pub rope: Rope,
+    pub analyzed: Arc<Analyzed>,
 }
 
 /// The analysis of one revision, with the exact text its spans point into.
@@ -72,6 +84,28 @@ static ANALYSIS_SLOTS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
 });
 
 impl Revision {
+    /// While this revision's analysis is not ready: the last completed
+    /// analysis of an earlier revision, and how many leading bytes its text
+    /// shares with this one (what it can still answer about exactly).
+    pub fn stale(&self) -> Option<(&Previous, usize)> {
+        if self.analysis.initialized() {
+            return None;
+        }
+        let previous = self.previous.as_ref()?;
+        Some((previous, shared_prefix(&previous.analyzed.text, &self.rope)))
+    }
+
+    /// This revision's analysis if done, else the one it would hand on.
+    fn latest_analysis(&self) -> Option<Previous> {
+        match self.analysis.get() {
+            Some(analyzed) => Some(Previous {
+                rope: self.rope.clone(),
+                analyzed: analyzed.clone(),
+            }),
+            None => self.previous.clone(),
+        }
+    }
+
     /// The analysis of this revision, computed on the blocking pool on first
     /// use; concurrent callers share one computation. A panic in the core
     /// becomes an error (and the next caller tries again).
@@ -188,6 +222,7 @@ impl Inner {
         format: TextFormat,
     ) -> Arc<Revision> {
         self.next_number += 1;
+        let previous = self.docs.get(&uri).and_then(|old| old.latest_analysis());
         let revision = Arc::new(Revision {
             uri: uri.clone(),
             number: self.next_number,
@@ -197,6 +232,7 @@ impl Inner {
             config: self.config.clone(),
             analysis: OnceCell::new(),
             superseded: AtomicBool::new(false),
+            previous,
         });
         if let Some(old) = self.docs.insert(uri, revision.clone()) {
             old.superseded.store(true, Ordering::Release);
@@ -274,6 +310,21 @@ impl Documents {
             .map(|r| inner.revision(r.uri.clone(), r.version, r.rope.clone(), r.format))
             .collect()
     }
+}
+
+/// Length in bytes of the longest common prefix of `text` and `rope`.
+fn shared_prefix(text: &str, rope: &Rope) -> usize {
+    let text = text.as_bytes();
+    let mut shared = 0;
+    for chunk in rope.chunks() {
+        let rest = &text[shared.min(text.len())..];
+        let same = chunk.bytes().zip(rest).take_while(|(a, b)| a == *b).count();
+        shared += same;
+        if same < chunk.len() {
+            break;
+        }
+    }
+    shared
 }
 
 /// Applies one content change; a change without a range replaces everything.

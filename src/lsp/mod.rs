@@ -4,14 +4,16 @@
 //! sync, hover, definition, references (also across open documents and,
 //! unless `workspaceIndex` is false, the workspace's closed `.txt`, `.text`,
 //! `.md` and `.markdown` files, indexed in the background after
-//! `initialized` with work-done progress "dramatis: indexing"; .gitignore is
-//! honoured, at most 2,000 files of at most 2 MB each; a closed or
+//! `initialized` with work-done progress "dramatis: indexing"; walked by
+//! [`crate::walk`]'s rules, at most 2,000 files of at most 2 MB each; a closed or
 //! watched-and-changed file is re-indexed),
 //! documentHighlight, documentSymbol, rename + prepareRename, quick-fix code
 //! actions, semantic tokens (full; types person/organization/group/place,
 //! modifier declaration), code lens, inlay hints, and the command
 //! `dramatis.showReferences` `[uri, position, locations?]`. Diagnostics are
-//! pushed on open and 200 ms after the last change. Settings: see
+//! pushed on open and 200 ms after the last change. Input passes through
+//! [`framing`] first: an unreadable message is answered with a JSON-RPC
+//! error (id null) and the session goes on; `$/` requests get MethodNotFound. Settings: see
 //! [`settings`]. Environment: `DRAMATIS_RECOGNIZER=rules` (rule recognizer
 //! instead of the model), `DRAMATIS_LSP_PANIC_TRIGGER=<marker>` (tests only).
 
@@ -19,6 +21,7 @@ mod capabilities;
 mod convert;
 mod documents;
 mod features;
+mod framing;
 pub mod position;
 mod project;
 mod server;
@@ -38,6 +41,9 @@ use tower_lsp_server::{LspService, Server};
 /// them, and typing in a large document would queue up stale analyses.
 const MAX_CONCURRENT_MESSAGES: usize = 64;
 
+/// Buffer of the in-process pipes around the server.
+const PIPE_BYTES: usize = 64 * 1024;
+
 /// Serves LSP on stdin/stdout until the client says exit. Exit code 0 after
 /// a shutdown request, 1 when exit came without one (as LSP asks).
 pub fn run_stdio() -> anyhow::Result<ExitCode> {
@@ -50,10 +56,24 @@ pub fn run_stdio() -> anyhow::Result<ExitCode> {
     let flag = shutdown_requested.clone();
     runtime.block_on(async move {
         let (service, socket) = LspService::new(move |client| server::Backend::new(client, flag));
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        // stdin → framing filter → server → relay → stdout; the filter and
+        // the relay share stdout so that each writes whole frames.
+        let (filtered, server_input) = tokio::io::duplex(PIPE_BYTES);
+        let (server_output, relayed) = tokio::io::duplex(PIPE_BYTES);
+        let stdout = Arc::new(tokio::sync::Mutex::new(tokio::io::stdout()));
+        tokio::spawn(framing::filter_input(
+            tokio::io::stdin(),
+            filtered,
+            stdout.clone(),
+        ));
+        let relay = tokio::spawn(framing::relay_output(relayed, stdout));
+        Server::new(server_input, server_output, socket)
             .concurrency_level(MAX_CONCURRENT_MESSAGES)
             .serve(service)
             .await;
+        // The server's output half is gone: the relay ends once it has
+        // written what is left.
+        let _ = tokio::time::timeout(Duration::from_secs(2), relay).await;
     });
     // tokio's stdin reader is a blocking thread that may sit in read(2)
     // forever; don't wait for it (or for an analysis nobody needs anymore).

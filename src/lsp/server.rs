@@ -23,15 +23,19 @@ use super::documents::{panic_message, AnalysisError, ChangeError, Documents, Rev
 use super::features::known::{self, KnownEntity};
 use super::features::navigation::{mention_locations, same_entity};
 use super::features::{self, actions, completion, navigation, outline, workspace_symbols};
-use super::position::Encoding;
+use super::position::{position_to_offset, Encoding};
 use super::project::{compute, LoadedRegistry, ProjectInput, ProjectSnapshot, ProjectState};
 use super::settings::{Settings, UNKNOWN_SETTING};
-use super::workspace::{index_file, is_prose_path, root_path, walk, WorkspaceIndex};
+use super::workspace::{index_file, root_path, walk, WorkspaceIndex};
 use crate::analysis::FileId;
 use crate::EntityKind;
 
 /// Work-done progress is reported after every this many indexed files.
 const PROGRESS_EVERY: usize = 50;
+
+/// How long `initialized` waits for the client's settings before going on
+/// with the defaults (a client may never answer).
+const CONFIGURATION_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Quiet time after the last edit before diagnostics are recomputed.
 const DIAGNOSTICS_DEBOUNCE: Duration = Duration::from_millis(200);
@@ -107,6 +111,46 @@ impl Backend {
         let view = View::new(&revision, &analyzed, encoding);
         catch_unwind(AssertUnwindSafe(|| feature(&view)))
             .map_err(|payload| internal_error(panic_message(payload.as_ref())))
+    }
+
+    /// A hover answered from the last completed analysis while the current
+    /// one is still running, so that moving the cursor does not wait for the
+    /// analysis of the latest keystroke. Only where that is exact: the
+    /// position is read against the text that was analysed, and both it and
+    /// the mention (and the entity's first mention, which the card cites by
+    /// line) lie before the first changed byte, so every position in the
+    /// answer is also right in the current text. The card's counts may lag
+    /// one edit behind. Every other request waits for the current analysis.
+    fn stale_hover(&self, uri: &Uri, position: Position) -> Option<Hover> {
+        let revision = self.shared.documents.get(uri)?;
+        let (previous, shared) = revision.stale()?;
+        let encoding = self.session().encoding;
+        let view = View {
+            uri: &revision.uri,
+            rope: &previous.rope,
+            text: &previous.analyzed.text,
+            analysis: &previous.analyzed.analysis,
+            encoding,
+            project: None,
+        };
+        let offset = view.offset(position).to_usize();
+        if offset >= shared || position_to_offset(&revision.rope, position, encoding) != offset {
+            return None;
+        }
+        catch_unwind(AssertUnwindSafe(|| {
+            let (mention, entity) = view.mention_at(position)?;
+            let first_end = entity
+                .mentions
+                .first()
+                .and_then(|m| view.analysis.mention(*m))
+                .map_or(0, |m| m.span.end.to_usize());
+            if mention.span.end.to_usize() >= shared || first_end >= shared {
+                return None;
+            }
+            navigation::hover(&view, position)
+        }))
+        .ok()
+        .flatten()
     }
 
     /// Mentions of the same entity (same kind, same folded canonical name) in
@@ -246,7 +290,20 @@ impl Backend {
             scope_uri: None,
             section: Some("dramatis".to_string()),
         };
-        match self.shared.client.configuration(vec![item]).await {
+        let pulled = tokio::time::timeout(
+            CONFIGURATION_TIMEOUT,
+            self.shared.client.configuration(vec![item]),
+        )
+        .await;
+        let Ok(pulled) = pulled else {
+            let message = format!(
+                "dramatis: no answer to workspace/configuration in {} s; using the defaults",
+                CONFIGURATION_TIMEOUT.as_secs()
+            );
+            self.log(MessageType::WARNING, message).await;
+            return;
+        };
+        match pulled {
             Ok(values) => {
                 if let Some(value) = values.into_iter().next() {
                     self.apply_settings(&value, true).await;
@@ -545,9 +602,14 @@ impl Shared {
                 }
             }
         }
-        let (files, truncated) = tokio::task::spawn_blocking(move || walk(&roots))
+        let walked = tokio::task::spawn_blocking(move || walk(&roots))
             .await
             .unwrap_or_default();
+        for error in walked.errors {
+            let message = format!("dramatis: index: {error}");
+            self.client.log_message(MessageType::INFO, message).await;
+        }
+        let (files, truncated) = (walked.files, walked.truncated);
         if truncated {
             let message = format!(
                 "dramatis: indexing only the first {} prose files of the workspace",
@@ -813,7 +875,7 @@ impl LanguageServer for Backend {
                 self.shared.reload_registry().await;
                 continue;
             }
-            if change.typ == FileChangeType::CREATED && is_prose_path(&path) {
+            if change.typ == FileChangeType::CREATED && crate::walk::is_prose(&path) {
                 let generation = self.shared.index.generation();
                 let shared = self.shared.clone();
                 tokio::spawn(async move {
@@ -856,6 +918,9 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         let at = params.text_document_position_params;
+        if let Some(hover) = self.stale_hover(&at.text_document.uri, at.position) {
+            return Ok(Some(hover));
+        }
         self.with_view(&at.text_document.uri, |view| {
             navigation::hover(view, at.position)
         })

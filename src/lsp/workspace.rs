@@ -23,7 +23,6 @@ use crate::{Config, EntityKind, TextFormat};
 pub const MAX_FILES: usize = 2_000;
 /// Larger files are skipped: they are data dumps, not prose anyone edits.
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
-const PROSE_EXTENSIONS: [&str; 4] = ["txt", "text", "md", "markdown"];
 
 /// One entity of one indexed file.
 struct IndexedEntity {
@@ -176,48 +175,16 @@ pub fn root_path(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
 }
 
-pub fn is_prose_path(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| PROSE_EXTENSIONS.iter().any(|p| e.eq_ignore_ascii_case(p)))
-}
-
-/// The prose files under `roots`, honouring .gitignore and friends, at most
-/// [`MAX_FILES`]. Blocking. Returns the files and whether the walk was cut.
-pub fn walk(roots: &[PathBuf]) -> (Vec<PathBuf>, bool) {
-    let Some((first, rest)) = roots.split_first() else {
-        return (Vec::new(), false);
-    };
-    let mut builder = ignore::WalkBuilder::new(first);
-    for root in rest {
-        builder.add(root);
-    }
-    // A workspace need not be a git repository for its .gitignore to count.
-    builder.require_git(false);
-    let mut files = Vec::new();
-    for entry in builder.build().flatten() {
-        if !entry.file_type().is_some_and(|t| t.is_file()) || !is_prose_path(entry.path()) {
-            continue;
-        }
-        if files.len() >= MAX_FILES {
-            return (files, true);
-        }
-        files.push(entry.into_path());
-    }
-    (files, false)
+/// The prose files under `roots` by the rules of [`crate::walk`], at most
+/// [`MAX_FILES`]. Blocking.
+pub fn walk(roots: &[PathBuf]) -> crate::walk::Walk {
+    crate::walk::prose_files(roots, Some(MAX_FILES))
 }
 
 /// Reads and analyses one file. Blocking. Errors are for a log line.
 pub fn index_file(path: &Path, encoding: Encoding, config: &Config) -> Result<IndexedFile, String> {
     let shown = path.display();
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("{shown}: {e}"))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(format!("{shown}: skipped, larger than 2 MB"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: skipped, not UTF-8"))?;
+    let text = crate::walk::read_text(path, MAX_FILE_BYTES).map_err(|e| format!("{shown}: {e}"))?;
     let uri = Uri::from_file_path(path).ok_or_else(|| format!("{shown}: no file URI"))?;
     let format = TextFormat::from_path(uri.as_str());
     let (analysis, candidates) = super::documents::analyze_catching_panics(&text, format, config)
@@ -260,10 +227,10 @@ mod tests {
 
     #[test]
     fn prose_extensions_only() {
-        assert!(is_prose_path(Path::new("/a/b.MD")));
-        assert!(is_prose_path(Path::new("notes.markdown")));
-        assert!(!is_prose_path(Path::new("main.rs")));
-        assert!(!is_prose_path(Path::new("README")));
+        assert!(crate::walk::is_prose(Path::new("/a/b.MD")));
+        assert!(crate::walk::is_prose(Path::new("notes.markdown")));
+        assert!(!crate::walk::is_prose(Path::new("main.rs")));
+        assert!(!crate::walk::is_prose(Path::new("README")));
     }
 
     #[test]

@@ -180,16 +180,20 @@ pub fn prepare_rename(
 
 /// A new name is one line of visible text.
 pub fn check_new_name(name: &str) -> Result<&str, RenameRefused> {
-    let trimmed = name.trim();
-    if trimmed.chars().any(|c| c.is_control()) {
-        return Err(RenameRefused(
-            "a name cannot hold a line break or a control character".into(),
-        ));
+    let refuse = |why: &str| Err(RenameRefused(why.to_string()));
+    if name.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+        return refuse("the new name contains a line break");
     }
-    if !trimmed.chars().any(|c| c.is_alphanumeric()) {
-        return Err(RenameRefused("the new name has no letters".into()));
+    if name.chars().any(char::is_control) {
+        return refuse("the new name contains a control character (such as NUL or a tab)");
     }
-    Ok(trimmed)
+    let visible = name
+        .chars()
+        .any(|c| !c.is_whitespace() && !crate::text::is_invisible_format(c));
+    if !visible {
+        return refuse("the new name is empty or only spaces and invisible characters");
+    }
+    Ok(name.trim())
 }
 
 /// One replacement of a rename.

@@ -8,7 +8,7 @@ use super::registry::{name_key, Registry};
 use crate::analysis::{EntityId, EntityKind, MentionId};
 use crate::knowledge::{Knowledge, LexFlags};
 use crate::recognize::Candidate;
-use crate::resolve::Resolved;
+use crate::resolve::{Ambiguous, Resolved};
 use crate::text::{fold_key, Document, TokenShape};
 
 /// A name to find as a sequence of tokens.
@@ -221,10 +221,11 @@ impl Taught {
         let new_entity = |e: EntityId| entities.get(e.0 as usize).copied().flatten();
         resolved.ambiguous = std::mem::take(&mut resolved.ambiguous)
             .into_iter()
-            .filter_map(|(m, fits)| {
-                let fits: Vec<EntityId> = fits.into_iter().filter_map(new_entity).collect();
-                Some((new_mention(m)?, fits))
+            .map(|a| Ambiguous {
+                mentions: a.mentions.into_iter().filter_map(new_mention).collect(),
+                fits: a.fits.into_iter().filter_map(new_entity).collect(),
             })
+            .filter(|a| !a.mentions.is_empty())
             .collect();
         resolved
     }

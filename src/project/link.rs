@@ -631,7 +631,12 @@ impl Links {
         }
         let mut ambiguous: Vec<Vec<MentionId>> = resolved
             .iter()
-            .map(|r| r.ambiguous.iter().map(|(m, _)| *m).collect())
+            .map(|r| {
+                r.ambiguous
+                    .iter()
+                    .flat_map(|a| a.mentions.iter().copied())
+                    .collect()
+            })
             .collect();
         for ambiguity in &self.ambiguities {
             if let Some(entity) = files[ambiguity.file].entity(ambiguity.local) {

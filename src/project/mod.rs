@@ -161,36 +161,61 @@ impl Project {
 }
 
 /// Compares paths as people number chapters: `ch2` before `ch10`.
+/// Component by component, runs of digits as numbers and the rest as text
+/// regardless of case; ties fall back to plain order, so distinct paths
+/// never compare equal.
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
-    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    let mut left = a.split(['/', '\\']);
+    let mut right = b.split(['/', '\\']);
     loop {
-        match (a.first(), b.first()) {
-            (None, None) => return Ordering::Equal,
+        match (left.next(), right.next()) {
+            (None, None) => return a.cmp(b),
             (None, Some(_)) => return Ordering::Less,
             (Some(_), None) => return Ordering::Greater,
-            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let digits = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
-                let (da, db) = (digits(a), digits(b));
-                let zeros = |n: &[u8]| n.iter().take_while(|&&c| c == b'0').count();
-                let (na, nb) = (&a[zeros(&a[..da])..da], &b[zeros(&b[..db])..db]);
-                let order = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
-                if order != Ordering::Equal {
-                    return order;
-                }
-                a = &a[da..];
-                b = &b[db..];
-            }
             (Some(x), Some(y)) => {
-                let order = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
+                let order = natural_component_cmp(x, y);
                 if order != Ordering::Equal {
                     return order;
                 }
-                a = &a[1..];
-                b = &b[1..];
             }
         }
     }
+}
+
+fn natural_component_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut a_rest, mut b_rest) = (a, b);
+    while !a_rest.is_empty() && !b_rest.is_empty() {
+        let (a_run, a_next) = split_run(a_rest);
+        let (b_run, b_next) = split_run(b_rest);
+        let both_numbers = a_run.starts_with(|c: char| c.is_ascii_digit())
+            && b_run.starts_with(|c: char| c.is_ascii_digit());
+        let order = if both_numbers {
+            let (a_digits, b_digits) =
+                (a_run.trim_start_matches('0'), b_run.trim_start_matches('0'));
+            a_digits
+                .len()
+                .cmp(&b_digits.len())
+                .then_with(|| a_digits.cmp(b_digits))
+        } else {
+            a_run.to_lowercase().cmp(&b_run.to_lowercase())
+        };
+        if order != Ordering::Equal {
+            return order;
+        }
+        (a_rest, b_rest) = (a_next, b_next);
+    }
+    a_rest.len().cmp(&b_rest.len())
+}
+
+/// The leading run of ASCII digits, or of anything else, and the rest.
+fn split_run(text: &str) -> (&str, &str) {
+    let digits = text.starts_with(|c: char| c.is_ascii_digit());
+    let end = text
+        .find(|c: char| c.is_ascii_digit() != digits)
+        .unwrap_or(text.len());
+    text.split_at(end)
 }
 
 /// Reading order of files named by paths relative to the project root: the
@@ -250,7 +275,11 @@ pub fn analyze_project(
         let diagnostics = crate::diagnostics::diagnose(doc, &resolved, knowledge, &config);
         let mut analysis = resolved.analysis;
         analysis.diagnostics = diagnostics;
-        let ambiguous = resolved.ambiguous.iter().map(|(m, _)| *m).collect();
+        let ambiguous = resolved
+            .ambiguous
+            .iter()
+            .flat_map(|a| a.mentions.iter().copied())
+            .collect();
         return Project::single(sources[0].name, analysis, ambiguous);
     }
     // Pass 1: the registry's names, each file alone.

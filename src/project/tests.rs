@@ -188,5 +188,6 @@ fn chapters_are_read_in_natural_order_unless_told() {
         order,
         ["ch2.md", "appendix.md", "ch1.md", "Ch3.md", "ch10.md"]
     );
-    assert_eq!(natural_cmp("a02", "a2"), std::cmp::Ordering::Equal);
+    assert_eq!(natural_cmp("a02", "a2"), std::cmp::Ordering::Less);
+    assert_eq!(natural_cmp("a/b10", "a/b9"), std::cmp::Ordering::Greater);
 }

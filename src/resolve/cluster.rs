@@ -36,11 +36,13 @@ pub struct Cluster {
     pub full_names: usize,
 }
 
-/// A short form that fits several people: the draft (attached to the most
-/// recent of them) and every cluster it fits.
+/// A short form that fits several people: its drafts (each attached to the
+/// most recent of them), and every cluster it fits. One per word, so a
+/// thousand mentions of a shared surname do not copy the list a thousand
+/// times.
 #[derive(Debug)]
 pub struct Ambiguity {
-    pub draft: usize,
+    pub drafts: Vec<usize>,
     pub fits: Vec<ClusterId>,
 }
 
@@ -148,26 +150,32 @@ fn cluster_people(
     knowledge: &Knowledge,
 ) {
     let first_person_cluster = clusters.next_id().0;
+    // Full-name clusters by surname, the one word all their names share, so
+    // that matching costs the clusters of one surname, not all of them.
+    let mut by_surname: FxHashMap<String, Vec<usize>> = FxHashMap::default();
     // Full names (two words or more).
     for (index, draft) in drafts.iter_mut().enumerate() {
         if draft.cluster.is_some() || draft.kind != EntityKind::Person {
             continue;
         }
         let words = draft.words.clone();
-        if words.len() < 2 {
+        let Some(surname) = words.last().filter(|_| words.len() >= 2) else {
             continue;
-        }
+        };
         // Same words, or one name's words inside the other's with the same
         // surname ("Amadou Touré" ⊂ "Amadou Toumani Touré").
-        let found = (first_person_cluster..clusters.list.len()).find(|&c| {
+        let same_surname = by_surname.entry(surname.clone()).or_default();
+        let found = same_surname.iter().copied().find(|&c| {
             let other = &clusters.list[c].words;
-            other == &words
-                || (other.last() == words.last()
-                    && (is_subsequence(&words, other) || is_subsequence(other, &words)))
+            other == &words || is_subsequence(&words, other) || is_subsequence(other, &words)
         });
         let cluster = match found {
             Some(c) => ClusterId(c),
-            None => clusters.add(Cluster::default()),
+            None => {
+                let cluster = clusters.add(Cluster::default());
+                same_surname.push(cluster.0);
+                cluster
+            }
         };
         if words.len() > clusters.get(cluster).words.len() {
             clusters.get_mut(cluster).words = words;
@@ -181,6 +189,18 @@ fn cluster_people(
     // Single words: a person's short form, or a person's surname mis-typed
     // as another kind by the recognizer.
     let mut single_clusters: FxHashMap<String, ClusterId> = FxHashMap::default();
+    let mut ambiguity_of_word: FxHashMap<String, usize> = FxHashMap::default();
+    // The full names holding each word: a short form is tested against
+    // these only, not against every person.
+    let mut containing: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for c in full_clusters.clone() {
+        for word in &clusters.list[c].words {
+            let list = containing.entry(word.clone()).or_default();
+            if list.last() != Some(&c) {
+                list.push(c);
+            }
+        }
+    }
     for (index, draft) in drafts.iter_mut().enumerate() {
         if draft.cluster.is_some() || draft.words.len() != 1 {
             continue;
@@ -194,20 +214,15 @@ fn cluster_people(
             continue;
         }
         let words_of = |c: usize| &clusters.list[c].words;
-        let surname: Vec<usize> = full_clusters
-            .clone()
-            .filter(|&c| words_of(c).last() == Some(&word))
-            .collect();
-        let given: Vec<usize> = full_clusters
-            .clone()
-            .filter(|&c| words_of(c).first() == Some(&word) && !surname.contains(&c))
-            .collect();
-        let middle: Vec<usize> = full_clusters
-            .clone()
-            .filter(|&c| {
-                words_of(c).contains(&word) && !surname.contains(&c) && !given.contains(&c)
-            })
-            .collect();
+        let holding = containing.get(&word).map(Vec::as_slice).unwrap_or_default();
+        let is_surname = |c: usize| words_of(c).last() == Some(&word);
+        let is_given = |c: usize| words_of(c).first() == Some(&word) && !is_surname(c);
+        let pick = |test: &dyn Fn(usize) -> bool| -> Vec<usize> {
+            holding.iter().copied().filter(|&c| test(c)).collect()
+        };
+        let surname = pick(&is_surname);
+        let given = pick(&is_given);
+        let middle = pick(&|c| !is_surname(c) && !is_given(c));
         let fits = if !surname.is_empty() {
             surname
         } else if !given.is_empty() {
@@ -245,10 +260,16 @@ fn cluster_people(
                 .max_by_key(|&c| latest_before(&clusters.list[c], index).map_or(0, |i| i + 1))
                 .unwrap_or(fits[0]);
             clusters.join(draft, index, ClusterId(recent), MentionForm::Short);
-            clusters.ambiguities.push(Ambiguity {
-                draft: index,
-                fits: fits.into_iter().map(ClusterId).collect(),
-            });
+            match ambiguity_of_word.get(&word) {
+                Some(&at) => clusters.ambiguities[at].drafts.push(index),
+                None => {
+                    ambiguity_of_word.insert(word, clusters.ambiguities.len());
+                    clusters.ambiguities.push(Ambiguity {
+                        drafts: vec![index],
+                        fits: fits.into_iter().map(ClusterId).collect(),
+                    });
+                }
+            }
         }
     }
 }

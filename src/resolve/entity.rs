@@ -13,6 +13,7 @@ use crate::text::{fold_key, is_acronym, Document, Span};
 
 use super::cluster::{Cluster, Clusters};
 use super::mention::MentionDraft;
+use super::Ambiguous;
 use super::{most_common, Resolved};
 
 pub fn build(
@@ -74,7 +75,10 @@ pub fn build(
                 .iter()
                 .filter_map(|&c| entity_of_cluster[c.0])
                 .collect();
-            (mention_of_draft[a.draft], fits)
+            Ambiguous {
+                mentions: a.drafts.iter().map(|&d| mention_of_draft[d]).collect(),
+                fits,
+            }
         })
         .collect();
     Resolved {

@@ -42,7 +42,10 @@ impl MentionDraft {
     }
 
     pub fn span(&self, doc: &Document<'_>) -> Span {
+        // Invisible format characters (bidi controls, zero-width spaces)
+        // at the edges are no part of a name.
         doc.tokens_span(self.tokens.start, self.tokens.end)
+            .trim_invisible(doc.text)
     }
 }
 

@@ -37,8 +37,16 @@ use crate::text::Document;
 #[derive(Clone, Debug, Default)]
 pub struct Resolved {
     pub analysis: Analysis,
-    /// Short forms that fit several entities: the mention and every entity it fits.
-    pub ambiguous: Vec<(MentionId, Vec<EntityId>)>,
+    /// Short forms that fit several entities, one per form.
+    pub ambiguous: Vec<Ambiguous>,
+}
+
+/// A short form that fits several entities: its mentions, in document
+/// order, and every entity it fits.
+#[derive(Clone, Debug, Default)]
+pub struct Ambiguous {
+    pub mentions: Vec<MentionId>,
+    pub fits: Vec<EntityId>,
 }
 
 pub fn resolve(doc: &Document<'_>, candidates: Vec<Candidate>, knowledge: &Knowledge) -> Resolved {

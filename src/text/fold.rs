@@ -45,6 +45,7 @@ pub fn fold_marks(s: &str) -> String {
 
 fn is_joiner(c: char) -> bool {
     c.is_whitespace()
+        || super::is_invisible_format(c)
         || matches!(
             c,
             '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\'' | '\u{2019}' | '.'

@@ -10,7 +10,7 @@ mod tokenize;
 pub use acronym::is_acronym;
 pub use fold::{fold, fold_key, fold_marks};
 pub use markdown::prose_mask;
-pub use span::{ByteOffset, Span};
+pub use span::{is_invisible_format, ByteOffset, Span};
 pub use tokenize::{tokenize, Document, Sentence, Token, TokenShape};
 
 /// What kind of text a document holds; Markdown gets its code and link

@@ -7,6 +7,18 @@
 use std::fmt;
 use std::ops::Range;
 
+/// Unicode format characters (general category Cf) that render as nothing
+/// but can reorder or join text: bidi controls, zero-width spaces and
+/// joiners, the byte-order mark, the soft hyphen, invisible operators, tags.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
 /// A UTF-8 byte offset into a document's text.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ByteOffset(pub u32);
@@ -49,6 +61,19 @@ impl Span {
     /// (a stale span must never panic).
     pub fn text(self, text: &str) -> &str {
         text.get(self.range()).unwrap_or("")
+    }
+    /// The span without invisible format characters (bidi controls, zero
+    /// widths, soft hyphens: [`is_invisible_format`]) at its edges; a span
+    /// of nothing else, or one that does not fit `text`, is kept as it is.
+    pub fn trim_invisible(self, text: &str) -> Span {
+        let inner = self.text(text);
+        let trimmed = inner.trim_matches(is_invisible_format);
+        if trimmed.is_empty() {
+            return self;
+        }
+        let start = self.start.to_usize()
+            + (inner.len() - inner.trim_start_matches(is_invisible_format).len());
+        Span::new(start, start + trimmed.len())
     }
     pub fn contains(self, offset: ByteOffset) -> bool {
         self.start <= offset && offset < self.end

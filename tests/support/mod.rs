@@ -28,6 +28,8 @@ pub struct Server {
     notifications: VecDeque<Value>,
     /// What `workspace/configuration` answers for the `dramatis` section.
     pub configuration: Value,
+    /// When false, `workspace/configuration` requests are never answered.
+    pub answer_configuration: bool,
 }
 
 impl Server {
@@ -74,6 +76,7 @@ impl Server {
             responses: HashMap::new(),
             notifications: VecDeque::new(),
             configuration: Value::Null,
+            answer_configuration: true,
         }
     }
 
@@ -148,6 +151,39 @@ impl Server {
         stdin.flush().expect("flush");
     }
 
+    /// Writes `bytes` to the server's stdin as they are, framing or not.
+    pub fn write_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).expect("write to server");
+        stdin.flush().expect("flush");
+    }
+
+    /// Closes the server's stdin, as a client that dies would.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for the next error response with id null (the answer to a
+    /// message the server could not read) and returns its `error`.
+    pub fn unreadable_message_error(&mut self) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let found = self
+                .notifications
+                .iter()
+                .position(|n| n.get("method").is_none() && n["id"].is_null());
+            if let Some(index) = found {
+                return self.notifications.remove(index).expect("index valid")["error"].clone();
+            }
+            self.pump(deadline);
+        }
+    }
+
+    /// Whether the process has exited, without waiting.
+    pub fn has_exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         self.write(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
@@ -193,6 +229,10 @@ impl Server {
                 // workspace/configuration, */refresh,
                 // window/workDoneProgress/create: answer with nothing.
                 let method = message["method"].as_str().unwrap_or_default();
+                if method == "workspace/configuration" && !self.answer_configuration {
+                    self.notifications.push_back(message);
+                    return;
+                }
                 let result = if method == "workspace/configuration" {
                     json!([self.configuration.clone()])
                 } else {
@@ -201,6 +241,8 @@ impl Server {
                 self.write(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
                 self.notifications.push_back(message);
             }
+            // Errors about messages the server could not read.
+            (Some(Value::Null), None) => self.notifications.push_back(message),
             (Some(id), None) => {
                 let id = id.as_i64().expect("numeric id");
                 self.responses.insert(id, message);

@@ -59,7 +59,7 @@ fn project_entity_key(kind: EntityKind, name: &str) -> (EntityKind, String) {
 pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
     let registry = load_registry(args.registry.as_deref(), &args.paths)?;
-    let inputs = collect(&args.paths);
+    let inputs = collect(&args.paths, crate::cli::files::DEFAULT_MAX_BYTES);
     let mut io_errors = false;
     for input in &inputs {
         io_errors |= report_unreadable(input);

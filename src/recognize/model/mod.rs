@@ -20,8 +20,10 @@ use crate::analysis::EntityKind;
 use crate::knowledge::{Knowledge, LexFlags};
 use crate::text::Document;
 
-const MAGIC: &[u8; 8] = b"DRMNER01";
-const HEADER_LEN: usize = 8 + 4 * 4;
+/// Format 2: format 1 plus a CRC-32 of the weights, so that a file
+/// corrupted but of the right size is refused instead of tagging nonsense.
+const MAGIC: &[u8; 8] = b"DRMNER02";
+const HEADER_LEN: usize = 8 + 5 * 4;
 const TRANS_LEN: usize = (NUM_TAGS + 1) * NUM_TAGS;
 
 /// Why a model file was rejected.
@@ -31,6 +33,7 @@ pub enum ModelError {
     Version { found: u32, expected: u32 },
     Truncated,
     BadShape,
+    Checksum,
 }
 
 impl std::fmt::Display for ModelError {
@@ -43,6 +46,10 @@ impl std::fmt::Display for ModelError {
             ),
             ModelError::Truncated => write!(f, "model file is truncated"),
             ModelError::BadShape => write!(f, "model file has an unexpected shape"),
+            ModelError::Checksum => write!(
+                f,
+                "model file is corrupted (its weights do not match the checksum in its header)"
+            ),
         }
     }
 }
@@ -342,7 +349,8 @@ impl ModelRecognizer {
             let at = 8 + 4 * k;
             u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
         };
-        let (version, bits, num_tags, gazetteer) = (word(0), word(1), word(2), word(3));
+        let (version, bits, num_tags, gazetteer, checksum) =
+            (word(0), word(1), word(2), word(3), word(4));
         if version != FEATURE_VERSION {
             return Err(ModelError::Version {
                 found: version,
@@ -357,6 +365,9 @@ impl ModelRecognizer {
         let body = &bytes[HEADER_LEN..];
         if body.len() != total * 2 {
             return Err(ModelError::Truncated);
+        }
+        if crc32fast::hash(body) != checksum {
+            return Err(ModelError::Checksum);
         }
         let mut values = body
             .chunks_exact(2)
@@ -400,20 +411,23 @@ pub(crate) fn encode_model(bits: u32, weights: &[f32], trans1: &[f32], trans2: &
         .chain(trans2)
         .fold(0f32, |m, &x| m.max(x.abs()));
     let scale = if max > 0.0 { 32767.0 / max } else { 1.0 };
-    let mut out = Vec::with_capacity(HEADER_LEN + 2 * (weights.len() + 2 * TRANS_LEN));
+    let mut body = Vec::with_capacity(2 * (weights.len() + 2 * TRANS_LEN));
+    for &x in trans1.iter().chain(trans2).chain(weights) {
+        let q = (x * scale).round().clamp(-32767.0, 32767.0) as i16;
+        body.extend_from_slice(&q.to_le_bytes());
+    }
+    let mut out = Vec::with_capacity(HEADER_LEN + body.len());
     out.extend_from_slice(MAGIC);
     for word in [
         FEATURE_VERSION,
         bits,
         NUM_TAGS as u32,
         gazetteer_fingerprint(),
+        crc32fast::hash(&body),
     ] {
         out.extend_from_slice(&word.to_le_bytes());
     }
-    for &x in trans1.iter().chain(trans2).chain(weights) {
-        let q = (x * scale).round().clamp(-32767.0, 32767.0) as i16;
-        out.extend_from_slice(&q.to_le_bytes());
-    }
+    out.extend_from_slice(&body);
     out
 }
 
@@ -495,6 +509,17 @@ impl Recognizer for ModelRecognizer {
 mod tests {
     use super::*;
     use crate::text::{tokenize, TextFormat};
+
+    #[test]
+    fn a_flipped_weight_fails_the_checksum() {
+        let mut bytes = BUILTIN_BYTES.to_vec();
+        let middle = HEADER_LEN + (bytes.len() - HEADER_LEN) / 2;
+        bytes[middle] ^= 0x01;
+        assert_eq!(
+            ModelRecognizer::from_bytes(&bytes).err(),
+            Some(ModelError::Checksum)
+        );
+    }
 
     #[test]
     fn embedded_model_finds_names_alone() {
