@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::Server;
+use support::{dramatis, scratch, Server};
 
 const GOOD_URI: &str = "file:///tmp/dramatis-bad-input/good.txt";
 const GOOD_TEXT: &str = "Amadou Toumani Touré spoke in Bamako. Touré left.\n";
@@ -157,29 +157,8 @@ fn wire_dollar_request_gets_method_not_found() {
 
 // ---- the CLI ----
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn dramatis(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dramatis"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// A scratch directory unique to the test.
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("dramatis-bad-input-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 fn path_str(path: &Path) -> &str {
     path.to_str().expect("UTF-8 temp path")
@@ -206,7 +185,7 @@ fn shared_surname_text(people: usize) -> String {
 
 #[test]
 fn cli_a_thousand_people_sharing_a_surname_give_one_short_diagnostic() {
-    let dir = scratch("smiths");
+    let dir = scratch("bad-input", "smiths");
     let file = dir.join("smiths.txt");
     std::fs::write(&file, shared_surname_text(1000)).unwrap();
     let (code, stdout, stderr) = dramatis(&["check", "--format", "json", path_str(&file)]);
@@ -240,7 +219,7 @@ fn cli_a_thousand_people_sharing_a_surname_give_one_short_diagnostic() {
 
 #[test]
 fn wire_client_that_never_answers_configuration_gets_defaults() {
-    let dir = scratch("silent-configuration");
+    let dir = scratch("bad-input", "silent-configuration");
     std::fs::write(dir.join("notes.txt"), GOOD_TEXT).unwrap();
     let mut server = Server::start_with_env(&[("DRAMATIS_RECOGNIZER", "rules")]);
     server.answer_configuration = false;
@@ -268,7 +247,7 @@ fn wire_client_that_never_answers_configuration_gets_defaults() {
 
 #[test]
 fn cli_check_prints_a_window_of_a_long_line() {
-    let dir = scratch("long-line");
+    let dir = scratch("bad-input", "long-line");
     let file = dir.join("long.txt");
     let filler = "and the weather was mild again ".repeat(20_000);
     let text = format!("{filler}Amadou Toumani Touré spoke; Toure left. {filler}The MNLA met.\n");
@@ -299,7 +278,7 @@ fn cli_check_prints_a_window_of_a_long_line() {
 
 #[test]
 fn cli_train_on_nothing_refuses_and_writes_nothing() {
-    let dir = scratch("train-empty");
+    let dir = scratch("bad-input", "train-empty");
     let empty = dir.join("empty.conll");
     std::fs::write(&empty, "").unwrap();
     let out = dir.join("model.bin");
@@ -321,7 +300,7 @@ fn cli_train_on_nothing_refuses_and_writes_nothing() {
 
 #[test]
 fn cli_oversized_file_is_skipped_and_the_others_checked() {
-    let dir = scratch("max-bytes");
+    let dir = scratch("bad-input", "max-bytes");
     let big = dir.join("big.txt");
     let small = dir.join("small.txt");
     std::fs::write(&big, "Kofi Annan spoke. ".repeat(20)).unwrap();
@@ -356,7 +335,7 @@ fn cli_device_is_skipped_without_reading_it() {
 
 #[test]
 fn cli_fifo_is_skipped_without_blocking() {
-    let dir = scratch("fifo");
+    let dir = scratch("bad-input", "fifo");
     let fifo = dir.join("pipe.txt");
     let made = Command::new("mkfifo").arg(&fifo).status();
     if !made.is_ok_and(|s| s.success()) {
@@ -374,7 +353,7 @@ fn cli_fifo_is_skipped_without_blocking() {
 
 #[test]
 fn cli_directory_named_like_a_text_file_is_walked_not_read() {
-    let dir = scratch("dir-named-txt");
+    let dir = scratch("bad-input", "dir-named-txt");
     let odd = dir.join("x.txt");
     std::fs::create_dir_all(odd.join("inner")).unwrap();
     std::fs::write(odd.join("inner").join("a.txt"), "Kofi Annan spoke.\n").unwrap();
@@ -385,7 +364,7 @@ fn cli_directory_named_like_a_text_file_is_walked_not_read() {
 
 #[test]
 fn cli_symlink_loop_and_missing_path_are_reported() {
-    let dir = scratch("symlink-loop");
+    let dir = scratch("bad-input", "symlink-loop");
     let a = dir.join("a.txt");
     let b = dir.join("b.txt");
     std::os::unix::fs::symlink(&b, &a).unwrap();
@@ -412,7 +391,7 @@ fn cli_symlink_loop_and_missing_path_are_reported() {
 
 #[test]
 fn cli_walk_honours_gitignore_outside_git_in_natural_order() {
-    let dir = scratch("walk-order");
+    let dir = scratch("bad-input", "walk-order");
     std::fs::write(dir.join(".gitignore"), "draft*.txt\n").unwrap();
     for name in ["ch10.txt", "ch2.txt", "ch1.md", "draft.txt", "notes.rs"] {
         std::fs::write(dir.join(name), "Kofi Annan spoke. Annan left.\n").unwrap();
@@ -533,7 +512,7 @@ fn wire_open_with_bad_uri_is_logged() {
 
 #[test]
 fn cli_invisible_format_characters_stay_out_of_mention_edges() {
-    let dir = scratch("invisible");
+    let dir = scratch("bad-input", "invisible");
     let file = dir.join("bidi.txt");
     let text = "Kofi Annan\u{200B} spoke in Accra\u{00AD}. \u{FEFF}Annan left; \
                 \u{2066}Kofi Annan\u{2069} met \u{200E}Annan\u{200F} again.\n";
@@ -574,7 +553,7 @@ fn check_with_model(model: &Path) -> (i32, String) {
 
 #[test]
 fn cli_model_corrupted_but_of_the_right_size_is_refused() {
-    let dir = scratch("model-corrupted");
+    let dir = scratch("bad-input", "model-corrupted");
     let model = dir.join("flipped.bin");
     let mut bytes = std::fs::read("models/ner.bin").expect("the shipped model");
     let middle = bytes.len() / 2;
@@ -591,7 +570,7 @@ fn cli_model_corrupted_but_of_the_right_size_is_refused() {
 
 #[test]
 fn cli_model_garbage_truncated_or_empty_is_refused() {
-    let dir = scratch("model-bad");
+    let dir = scratch("bad-input", "model-bad");
     let shipped = std::fs::read("models/ner.bin").expect("the shipped model");
     for (name, bytes, reason) in [
         ("empty.bin", Vec::new(), "model file is truncated"),
@@ -665,7 +644,7 @@ fn wire_hover_during_a_new_analysis_answers_from_the_last_one() {
 
 /// `annotate FILE` with the rules on `bytes` written to `name`.
 fn annotate_bytes(name: &str, bytes: &[u8]) -> (i32, Value, String) {
-    let dir = scratch(&format!("text-{}", name.replace('.', "-")));
+    let dir = scratch("bad-input", &format!("text-{}", name.replace('.', "-")));
     let file = dir.join(name);
     std::fs::write(&file, bytes).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_dramatis"))
@@ -778,7 +757,7 @@ fn text_nul_bytes() {
 
 #[test]
 fn text_cr_only_and_mixed_line_endings_count_lines() {
-    let dir = scratch("line-endings");
+    let dir = scratch("bad-input", "line-endings");
     let file = dir.join("endings.txt");
     std::fs::write(
         &file,

@@ -1,34 +1,15 @@
 //! The CLI as a user runs it: the real binary, real files, exit codes.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod support;
 
-fn dramatis(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dramatis"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// A scratch directory unique to the test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dramatis-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
+use support::{dramatis, scratch};
 
 const ARTICLE: &str = "Rebels of the National Movement for the Liberation of Azawad (MNLA) took Kidal. \
 The MNLA later split. Amadou Toumani Touré fled; Touré spoke from Dakar and Toure wrote a letter.\n";
 
 #[test]
 fn check_prints_compiler_style_diagnostics_and_denies_warnings() {
-    let dir = scratch("check");
+    let dir = scratch("cli", "check");
     let file = dir.join("article.txt");
     std::fs::write(&file, ARTICLE).unwrap();
     let (code, stdout, _) = dramatis(&["check", file.to_str().unwrap()]);
@@ -49,7 +30,7 @@ fn check_prints_compiler_style_diagnostics_and_denies_warnings() {
 
 #[test]
 fn annotate_follows_the_contract() {
-    let dir = scratch("annotate");
+    let dir = scratch("cli", "annotate");
     let file = dir.join("article.txt");
     std::fs::write(&file, ARTICLE).unwrap();
     let (code, stdout, stderr) =
@@ -97,7 +78,7 @@ fn annotate_follows_the_contract() {
 
 #[test]
 fn bad_files_are_reported_and_the_rest_still_processed() {
-    let dir = scratch("bad");
+    let dir = scratch("cli", "bad");
     std::fs::write(
         dir.join("a-good.md"),
         "Amadou Toumani Touré visited Bamako.\n",
@@ -130,7 +111,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn a_model_file_can_replace_the_embedded_one_and_a_bad_one_is_an_error() {
-    let dir = scratch("model");
+    let dir = scratch("cli", "model");
     let file = dir.join("article.txt");
     std::fs::write(&file, ARTICLE).unwrap();
     let path = file.to_str().unwrap();

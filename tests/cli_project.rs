@@ -1,22 +1,13 @@
 //! The CLI on a folder as one project: the story in `tests/projects/story`
 //! and the dossier in `tests/projects/dossier` (both written for these tests).
 
+mod support;
+
+use support::{dramatis, scratch};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
-
-fn dramatis(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dramatis"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn project(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,10 +19,7 @@ fn project(name: &str) -> String {
 
 /// A copy of a test project in a scratch directory, to add a registry to.
 fn scratch_copy(name: &str, tag: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("dramatis-cli-project-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch");
+    let dir = scratch("cli-project", tag);
     for entry in std::fs::read_dir(project(name)).expect("project") {
         let path = entry.expect("entry").path();
         std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");

@@ -2,32 +2,16 @@
 //! with the strict readers `train` and `eval` use, and training from the
 //! exchange formats.
 
+mod support;
+
+use support::{dramatis_ok, scratch};
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use dramatis::corpus::{self, brat, conll, spacy, GoldDoc};
 use dramatis::EntityKind;
-
-fn dramatis(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_dramatis"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    assert!(
-        out.status.success(),
-        "dramatis {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dramatis-exports-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 fn s(path: &Path) -> &str {
     path.to_str().expect("UTF-8 path")
@@ -52,7 +36,7 @@ fn spans_of(doc: &GoldDoc, with_entity: bool) -> Spans {
 /// `annotate --format jsonl`'s mentions per file stem: the reference.
 fn annotated(inputs: &[&str]) -> BTreeMap<String, (String, Spans)> {
     let mut out = BTreeMap::new();
-    for line in dramatis(&[&["annotate", "--format", "jsonl"], inputs].concat()).lines() {
+    for line in dramatis_ok(&[&["annotate", "--format", "jsonl"], inputs].concat()).lines() {
         let value: serde_json::Value = serde_json::from_str(line).expect("JSON line");
         let path = value["path"].as_str().expect("path").to_string();
         let text = std::fs::read_to_string(&path).expect("input readable");
@@ -88,7 +72,7 @@ and the National Movement for the Liberation of Azawad (MNLA) took Kidal.\n";
 
 #[test]
 fn annotate_round_trips_through_brat_conll_and_spacy() {
-    let dir = scratch("round-trip");
+    let dir = scratch("exports", "round-trip");
     let astral = dir.join("astral.txt");
     std::fs::write(&astral, ASTRAL).expect("write");
     let inputs = [
@@ -104,7 +88,7 @@ fn annotate_round_trips_through_brat_conll_and_spacy() {
 
     // brat: the folder, read back strictly, keeps offsets, kinds and entities.
     let brat_dir = dir.join("brat");
-    dramatis(
+    dramatis_ok(
         &[
             &["annotate", "--format", "brat", "--out", s(&brat_dir)],
             &inputs[..],
@@ -130,7 +114,7 @@ fn annotate_round_trips_through_brat_conll_and_spacy() {
     );
 
     // spaCy JSONL: character offsets, read back to the same byte spans.
-    let jsonl = dramatis(&[&["annotate", "--format", "spacy"], &inputs[..]].concat());
+    let jsonl = dramatis_ok(&[&["annotate", "--format", "spacy"], &inputs[..]].concat());
     let docs = spacy::parse(&jsonl, "stdout").expect("strict JSONL reader accepts our output");
     assert_eq!(docs.len(), reference.len());
     for doc in &docs {
@@ -152,7 +136,7 @@ fn annotate_round_trips_through_brat_conll_and_spacy() {
     // CoNLL: tokens, not offsets, so the names compare by surface and kind,
     // in order; annotate's mentions never nest, so none may be lost.
     let conll_file = dir.join("all.conll");
-    dramatis(
+    dramatis_ok(
         &[
             &["annotate", "--format", "conll", "--out", s(&conll_file)],
             &inputs[..],
@@ -194,7 +178,7 @@ fn annotate_round_trips_through_brat_conll_and_spacy() {
 
 #[test]
 fn the_readers_reject_malformed_exports() {
-    let dir = scratch("malformed");
+    let dir = scratch("exports", "malformed");
     std::fs::write(dir.join("a.txt"), "Ada met Bo.").expect("write");
     std::fs::write(dir.join("a.ann"), "T1\tPerson 0 3\tAdo\n").expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_dramatis"))
@@ -214,7 +198,7 @@ const TRAINING: [&str; 3] = ["harbour-town", "research-note", "sahel-crisis"];
 
 #[test]
 fn a_model_trained_from_brat_or_spacy_equals_one_trained_from_json_standoff() {
-    let dir = scratch("train");
+    let dir = scratch("exports", "train");
     let (json_dir, brat_dir, held_out) = (dir.join("json"), dir.join("brat"), dir.join("held-out"));
     for d in [&json_dir, &brat_dir, &held_out] {
         std::fs::create_dir_all(d).expect("dir");

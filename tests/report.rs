@@ -3,20 +3,9 @@
 //! browser checks (rendering, clicks, console errors) are in
 //! tests/e2e/report.sh.
 
-use std::process::Command;
+mod support;
 
-fn dramatis(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_dramatis"))
-        .args(args)
-        .output()
-        .expect("binary runs");
-    assert!(
-        out.status.success(),
-        "dramatis {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
+use support::dramatis_ok;
 
 #[test]
 fn the_report_is_one_offline_page_with_annotates_counts() {
@@ -24,7 +13,7 @@ fn the_report_is_one_offline_page_with_annotates_counts() {
     std::fs::create_dir_all(&dir).expect("dir");
     let page_path = dir.join("report.html");
     let project = "tests/e2e/report-project";
-    dramatis(&["report", project, "-o", page_path.to_str().expect("path")]);
+    dramatis_ok(&["report", project, "-o", page_path.to_str().expect("path")]);
     let page = std::fs::read_to_string(&page_path).expect("page written");
     for external in ["src=\"http", "href=\"http", "@import", "url(http", "<link "] {
         assert!(
@@ -39,7 +28,7 @@ fn the_report_is_one_offline_page_with_annotates_counts() {
     let json = &json[json.find('>').expect("tag end") + 1..json.find("</script>").expect("closed")];
     let data: serde_json::Value = serde_json::from_str(json).expect("embedded JSON");
 
-    let annotated: Vec<serde_json::Value> = dramatis(&["annotate", project])
+    let annotated: Vec<serde_json::Value> = dramatis_ok(&["annotate", project])
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();

@@ -423,3 +423,31 @@ pub fn offset(text: &str, (line, column): (u32, u32), units: Units) -> usize {
     }
     end
 }
+
+/// Runs the real `dramatis` binary: exit code, stdout, stderr.
+pub fn dramatis(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dramatis"))
+        .args(args)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs the binary, which must succeed; its stdout.
+pub fn dramatis_ok(args: &[&str]) -> String {
+    let (code, stdout, stderr) = dramatis(args);
+    assert_eq!(code, 0, "dramatis {args:?} failed: {stderr}");
+    stdout
+}
+
+/// An empty scratch directory unique to this test process and `name`.
+pub fn scratch(prefix: &str, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("dramatis-{prefix}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
