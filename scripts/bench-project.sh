@@ -26,6 +26,5 @@ time_check() {
 }
 echo "check, per-file (baseline): $(time_check "$BASE") s"
 echo "check, project:             $(time_check "$NEW") s"
-for bin in "$BASE" "$NEW"; do
-    echo "server index ($bin): $(python3 scripts/lsp_index_time.py "$bin" "$CORPUS")"
-done
+echo "server index, per-file (baseline): $(python3 scripts/lsp_index_time.py "$BASE" "$CORPUS" --no-project)"
+echo "server index, project:             $(python3 scripts/lsp_index_time.py "$NEW" "$CORPUS")"

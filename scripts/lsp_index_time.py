@@ -5,8 +5,9 @@
 
 Starts `BINARY lsp`, opens WORKSPACE_DIR as the workspace folder, and prints
 the seconds from `initialized` to the index's "indexed" log line, to the
-first "project … analysed" log line (servers with the project cast), and the
-server's peak RSS (VmHWM) in MB.
+first "project … analysed" log line after it (servers with the project
+cast; pass --no-project for servers without), and the server's peak RSS
+(VmHWM) in MB.
 """
 import json
 import subprocess
@@ -68,12 +69,12 @@ def main():
         text = message["params"]["message"]
         if text.startswith("dramatis: indexed") and indexed is None:
             indexed = time.monotonic() - started
-        if text.startswith("dramatis: project of") and project is None:
+        # The project computed once the index is complete.
+        if text.startswith("dramatis: project of") and indexed is not None and project is None:
             project = time.monotonic() - started
         if indexed is not None and (project is not None or "--no-project" in sys.argv):
             break
-        if indexed is not None and time.monotonic() - started > indexed + 60:
-            break
+
     rss = peak_rss_mb(proc.pid)
     send(proc, {"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
     send(proc, {"jsonrpc": "2.0", "method": "exit"})

@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::files::Input;
 use crate::project::registry::{Registry, REGISTRY_FILE};
-use crate::project::{analyze_project, reading_order, recognize, Project, ProjectSource};
+use crate::project::{analyze_project, reading_order, Project, ProjectSource};
 use crate::text::TextFormat;
 use crate::{Config, Knowledge, Recognizer};
 
@@ -98,32 +98,21 @@ pub fn analyze_inputs<'i>(
 ) -> (Vec<&'i Input>, Project) {
     let readable: Vec<&Input> = inputs.iter().filter(|i| i.text.is_ok()).collect();
     let readable = in_reading_order(readable, registry);
-    let knowledge = Knowledge::builtin();
-    let texts: Vec<&str> = readable
-        .iter()
-        .map(|i| i.text.as_deref().unwrap_or(""))
-        .collect();
-    let formats: Vec<TextFormat> = readable
-        .iter()
-        .map(|i| TextFormat::from_path(&i.path))
-        .collect();
-    let candidates: Vec<_> = texts
-        .iter()
-        .zip(&formats)
-        .map(|(text, format)| recognize(text, *format, knowledge, recognizer))
-        .collect();
     let sources: Vec<ProjectSource<'_>> = readable
         .iter()
-        .zip(&texts)
-        .zip(&formats)
-        .zip(&candidates)
-        .map(|(((input, text), format), candidates)| ProjectSource {
+        .map(|input| ProjectSource {
             name: &input.path,
-            text,
-            format: *format,
-            candidates,
+            text: input.text.as_deref().unwrap_or(""),
+            format: TextFormat::from_path(&input.path),
+            candidates: None,
         })
         .collect();
-    let project = analyze_project(&sources, &registry.registry, &Config::default(), knowledge);
+    let project = analyze_project(
+        &sources,
+        &registry.registry,
+        &Config::default(),
+        Knowledge::builtin(),
+        recognizer,
+    );
     (readable, project)
 }

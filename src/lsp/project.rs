@@ -144,10 +144,16 @@ pub fn compute(
             name,
             text: &input.text,
             format: input.format,
-            candidates: &input.candidates,
+            candidates: Some(&input.candidates),
         })
         .collect();
-    let project = analyze_project(&sources, registry, config, Knowledge::builtin());
+    let project = analyze_project(
+        &sources,
+        registry,
+        config,
+        Knowledge::builtin(),
+        crate::configured_recognizer(),
+    );
     let mut by_key = HashMap::new();
     let files = ordered
         .into_iter()

@@ -29,6 +29,7 @@ use crate::config::Config;
 use crate::knowledge::Knowledge;
 use crate::recognize::{Candidate, Recognizer};
 use crate::text::{tokenize, Document, TextFormat};
+use rayon::prelude::*;
 use registry::Registry;
 
 /// One file of a project, with its recognised candidates.
@@ -37,8 +38,9 @@ pub struct ProjectSource<'a> {
     pub name: &'a str,
     pub text: &'a str,
     pub format: TextFormat,
-    /// From [`recognize`] on this very text.
-    pub candidates: &'a [Candidate],
+    /// From [`recognize`] on this very text (the server caches them); None
+    /// to recognise here.
+    pub candidates: Option<&'a [Candidate]>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -265,13 +267,27 @@ pub fn analyze_project(
     registry: &Registry,
     config: &Config,
     knowledge: &Knowledge,
+    recognizer: &dyn Recognizer,
 ) -> Project {
+    // Files are independent until they are linked: each per-file step runs
+    // on every core (rayon), in file order.
     let config = registry.apply_severities(config);
     let taught = known::Taught::from_registry(registry);
-    let docs: Vec<Document<'_>> = sources.iter().map(|s| tokenize(s.text, s.format)).collect();
+    let (docs, recognized): (Vec<Document<'_>>, Vec<Vec<Candidate>>) = sources
+        .par_iter()
+        .map(|s| {
+            let doc = tokenize(s.text, s.format);
+            let candidates = match s.candidates {
+                Some(candidates) => candidates.to_vec(),
+                None => recognize_document(&doc, knowledge, recognizer),
+            };
+            (doc, candidates)
+        })
+        .unzip();
     if sources.len() == 1 && registry.is_empty() {
         let doc = &docs[0];
-        let resolved = crate::resolve::resolve(doc, sources[0].candidates.to_vec(), knowledge);
+        let candidates = recognized.into_iter().next().unwrap_or_default();
+        let resolved = crate::resolve::resolve(doc, candidates, knowledge);
         let diagnostics = crate::diagnostics::diagnose(doc, &resolved, knowledge, &config);
         let mut analysis = resolved.analysis;
         analysis.diagnostics = diagnostics;
@@ -283,37 +299,37 @@ pub fn analyze_project(
         return Project::single(sources[0].name, analysis, ambiguous);
     }
     // Pass 1: the registry's names, each file alone.
-    let mut candidates: Vec<Vec<Candidate>> = docs
-        .iter()
-        .zip(sources)
-        .map(|(doc, source)| {
-            let mut candidates = source.candidates.to_vec();
+    let (mut candidates, mut resolved): (Vec<Vec<Candidate>>, Vec<crate::resolve::Resolved>) = docs
+        .par_iter()
+        .zip(recognized)
+        .map(|(doc, mut candidates)| {
             taught.apply(doc, &mut candidates, knowledge);
-            candidates
+            let resolved = taught.resolve(doc, candidates.clone(), knowledge);
+            (candidates, resolved)
         })
-        .collect();
-    let mut resolved: Vec<crate::resolve::Resolved> = docs
-        .iter()
-        .zip(&candidates)
-        .map(|(doc, c)| taught.resolve(doc, c.clone(), knowledge))
-        .collect();
+        .unzip();
     let mut links = link::link(&resolved, registry, knowledge);
     // Pass 2: what the project knows, recognised where a file missed it.
     let project_names = links.known_names(&resolved, knowledge);
-    let mut changed = false;
-    for (index, doc) in docs.iter().enumerate() {
-        if project_names.apply(doc, &mut candidates[index], knowledge) {
-            resolved[index] = taught.resolve(doc, candidates[index].clone(), knowledge);
-            changed = true;
-        }
-    }
-    if changed {
+    let changed: Vec<bool> = docs
+        .par_iter()
+        .zip(candidates.par_iter_mut())
+        .zip(resolved.par_iter_mut())
+        .map(|((doc, candidates), resolved)| {
+            let changed = project_names.apply(doc, candidates, knowledge);
+            if changed {
+                *resolved = taught.resolve(doc, candidates.clone(), knowledge);
+            }
+            changed
+        })
+        .collect();
+    if changed.contains(&true) {
         links = link::link(&resolved, registry, knowledge);
     }
     let names: Vec<String> = sources.iter().map(|s| s.name.to_string()).collect();
     let files: Vec<Analysis> = docs
-        .iter()
-        .zip(&resolved)
+        .par_iter()
+        .zip(resolved.par_iter())
         .map(|(doc, r)| {
             let mut analysis = r.analysis.clone();
             analysis.diagnostics = crate::diagnostics::diagnose(doc, r, knowledge, &config);

@@ -18,12 +18,18 @@ fn project_of(files: &[(&str, &str)], registry: &str) -> Project {
             name,
             text,
             format: TextFormat::Plain,
-            candidates,
+            candidates: Some(candidates),
         })
         .collect();
     let (registry, problems) = Registry::parse(registry);
     assert!(problems.is_empty(), "{problems:?}");
-    analyze_project(&sources, &registry, &Config::default(), knowledge)
+    analyze_project(
+        &sources,
+        &registry,
+        &Config::default(),
+        knowledge,
+        recognizer,
+    )
 }
 
 /// The cast as text: one line per entity, `name (kind): file:mention-text …`.
