@@ -6,9 +6,8 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 
-use super::check::{recognizer_for, report_unreadable};
-use super::files::collect;
-use super::project::{analyze_inputs, load_registry};
+use super::check::recognizer_for;
+use super::project::ProjectRun;
 use crate::project::card::line_number;
 
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
@@ -34,17 +33,13 @@ pub struct CastArgs {
 
 pub fn run(args: &CastArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
-    let registry = load_registry(args.registry.as_deref(), &args.paths)?;
-    let inputs = collect(&args.paths, super::files::DEFAULT_MAX_BYTES);
-    let mut io_errors = false;
-    for input in &inputs {
-        io_errors |= report_unreadable(input);
-    }
-    let (readable, project) = analyze_inputs(&inputs, &registry, recognizer);
-    let texts: Vec<&str> = readable
-        .iter()
-        .map(|i| i.text.as_deref().unwrap_or(""))
-        .collect();
+    let run = ProjectRun::load(
+        &args.paths,
+        args.registry.as_deref(),
+        super::files::DEFAULT_MAX_BYTES,
+        recognizer,
+    )?;
+    let (io_errors, project, texts) = (run.io_errors, &run.project, run.texts());
     let mut rows = Vec::new();
     for entity in &project.entities {
         let mut per_file: Vec<(String, usize)> = Vec::new();

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 
 use super::export::{analysis_doc, Exchange, Exporter};
-use super::files::{collect, Input, DEFAULT_MAX_BYTES};
-use super::project::{analyze_inputs, load_registry};
+use super::files::DEFAULT_MAX_BYTES;
+use super::project::ProjectRun;
 use crate::analysis::{Analysis, Severity};
 use crate::{configured_recognizer, Recognizer};
 
@@ -99,18 +99,14 @@ pub(crate) fn recognizer_for(model: Option<&Path>) -> anyhow::Result<&'static dy
     }
 }
 
-pub(crate) fn report_unreadable(input: &Input) -> bool {
-    if let Err(err) = &input.text {
-        eprintln!("error: {}: {err}", input.path);
-        return true;
-    }
-    false
-}
-
 pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
-    let registry = load_registry(args.registry.as_deref(), &args.paths)?;
-    let inputs = collect(&args.paths, args.max_bytes);
+    let run = ProjectRun::load(
+        &args.paths,
+        args.registry.as_deref(),
+        args.max_bytes,
+        recognizer,
+    )?;
     let threshold = match args.deny {
         DenyLevel::Hint => Some(Severity::Hint),
         DenyLevel::Information => Some(Severity::Information),
@@ -120,23 +116,17 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut stdout = std::io::stdout().lock();
-    let (mut io_errors, mut denied, mut files) = (false, false, 0usize);
+    let (io_errors, mut denied, mut files) = (run.io_errors, false, 0usize);
     let mut counts = [0usize; 4];
     let mut json_files = Vec::new();
-    for input in &inputs {
-        io_errors |= report_unreadable(input);
-    }
-    let (readable, project) = analyze_inputs(&inputs, &registry, recognizer);
-    let texts: Vec<&str> = readable
-        .iter()
-        .map(|i| i.text.as_deref().unwrap_or(""))
-        .collect();
+    let project = &run.project;
+    let texts = run.texts();
     let elsewhere = |file: crate::analysis::FileId, span: crate::Span| {
         let text = texts.get(file.0 as usize).copied().unwrap_or("");
         let (line, column) = LineIndex::new(text).line_col(text, span.start.to_usize());
         format!("{}:{line}:{column}", project.name_of(file))
     };
-    for (index, input) in readable.iter().enumerate() {
+    for (index, input) in run.files.iter().enumerate() {
         let Ok(text) = &input.text else { continue };
         files += 1;
         let analysis = &project.files[index];
@@ -443,7 +433,6 @@ pub fn annotation_json(
 
 pub fn run_annotate(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
-    let registry = load_registry(args.registry.as_deref(), &args.paths)?;
     let exchange = match args.format {
         AnnotateFormat::Brat => Some(Exchange::Brat),
         AnnotateFormat::Conll => Some(Exchange::Conll),
@@ -456,14 +445,15 @@ pub fn run_annotate(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
     let mut exporter = exchange
         .map(|format| Exporter::new(format, args.out.as_deref()))
         .transpose()?;
-    let inputs = collect(&args.paths, args.max_bytes);
-    let mut io_errors = false;
+    let run = ProjectRun::load(
+        &args.paths,
+        args.registry.as_deref(),
+        args.max_bytes,
+        recognizer,
+    )?;
+    let (io_errors, project) = (run.io_errors, &run.project);
     let mut all = Vec::new();
-    for input in &inputs {
-        io_errors |= report_unreadable(input);
-    }
-    let (readable, project) = analyze_inputs(&inputs, &registry, recognizer);
-    for (index, input) in readable.iter().enumerate() {
+    for (index, input) in run.files.iter().enumerate() {
         let Ok(text) = &input.text else { continue };
         let file = crate::analysis::FileId(index as u32);
         let project_id = |id: crate::analysis::EntityId| {

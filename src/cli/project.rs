@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::files::Input;
+use super::files::{collect, Input};
 use crate::project::registry::{Registry, REGISTRY_FILE};
 use crate::project::{analyze_project, reading_order, Project, ProjectSource};
 use crate::text::TextFormat;
@@ -20,7 +20,7 @@ pub struct LoadedRegistry {
 
 /// The registry named by `--registry`, else the nearest `dramatis.toml` in
 /// or above the first path. Its problems are printed and the rest applies.
-pub fn load_registry(explicit: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result<LoadedRegistry> {
+fn load_registry(explicit: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result<LoadedRegistry> {
     let found = match explicit {
         Some(path) => Some(path.to_path_buf()),
         None => paths.first().and_then(|first| nearest_registry(first)),
@@ -66,7 +66,7 @@ fn nearest_registry(start: &Path) -> Option<PathBuf> {
 
 /// Sorts readable inputs into reading order: the registry's `order` first,
 /// the rest in natural path order.
-fn in_reading_order<'i>(inputs: Vec<&'i Input>, registry: &LoadedRegistry) -> Vec<&'i Input> {
+fn in_reading_order(inputs: Vec<Input>, registry: &LoadedRegistry) -> Vec<Input> {
     let relative: Vec<String> = inputs
         .iter()
         .map(|input| {
@@ -83,36 +83,71 @@ fn in_reading_order<'i>(inputs: Vec<&'i Input>, registry: &LoadedRegistry) -> Ve
         })
         .collect();
     let names: Vec<&str> = relative.iter().map(String::as_str).collect();
-    reading_order(&names, &registry.registry.order)
-        .into_iter()
-        .map(|i| inputs[i])
-        .collect()
+    let order = reading_order(&names, &registry.registry.order);
+    let mut slots: Vec<Option<Input>> = inputs.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
-/// Analyses the readable inputs as one project, in reading order; returns
-/// the inputs in that order with the project.
-pub fn analyze_inputs<'i>(
-    inputs: &'i [Input],
-    registry: &LoadedRegistry,
-    recognizer: &dyn Recognizer,
-) -> (Vec<&'i Input>, Project) {
-    let readable: Vec<&Input> = inputs.iter().filter(|i| i.text.is_ok()).collect();
-    let readable = in_reading_order(readable, registry);
-    let sources: Vec<ProjectSource<'_>> = readable
-        .iter()
-        .map(|input| ProjectSource {
-            name: &input.path,
-            text: input.text.as_deref().unwrap_or(""),
-            format: TextFormat::from_path(&input.path),
-            candidates: None,
+/// The paths of one run, read and analysed as one project.
+pub struct ProjectRun {
+    /// The readable inputs in reading order: file `i` of `project`.
+    pub files: Vec<Input>,
+    pub project: Project,
+    /// Some input could not be read (each was reported on stderr).
+    pub io_errors: bool,
+}
+
+impl ProjectRun {
+    /// Reads the registry (`--registry`, else the nearest one), the paths
+    /// (reporting what cannot be read and going on), and analyses the rest
+    /// as one project.
+    pub fn load(
+        paths: &[PathBuf],
+        registry: Option<&Path>,
+        max_bytes: u64,
+        recognizer: &dyn Recognizer,
+    ) -> anyhow::Result<ProjectRun> {
+        let registry = load_registry(registry, paths)?;
+        let mut io_errors = false;
+        let mut readable = Vec::new();
+        for input in collect(paths, max_bytes) {
+            match &input.text {
+                Ok(_) => readable.push(input),
+                Err(err) => {
+                    eprintln!("error: {}: {err}", input.path);
+                    io_errors = true;
+                }
+            }
+        }
+        let files = in_reading_order(readable, &registry);
+        let sources: Vec<ProjectSource<'_>> = files
+            .iter()
+            .map(|input| ProjectSource {
+                name: &input.path,
+                text: input.text.as_deref().unwrap_or(""),
+                format: TextFormat::from_path(&input.path),
+                candidates: None,
+            })
+            .collect();
+        let project = analyze_project(
+            &sources,
+            &registry.registry,
+            &Config::default(),
+            Knowledge::builtin(),
+            recognizer,
+        );
+        Ok(ProjectRun {
+            files,
+            project,
+            io_errors,
         })
-        .collect();
-    let project = analyze_project(
-        &sources,
-        &registry.registry,
-        &Config::default(),
-        Knowledge::builtin(),
-        recognizer,
-    );
-    (readable, project)
+    }
+
+    /// The text of each file, in project order.
+    pub fn texts(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .map(|i| i.text.as_deref().unwrap_or(""))
+            .collect()
+    }
 }

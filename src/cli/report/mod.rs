@@ -17,9 +17,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde_json::{json, Value};
 
-use super::check::{recognizer_for, report_unreadable};
-use super::files::collect;
-use super::project::{analyze_inputs, load_registry};
+use super::check::recognizer_for;
+use super::project::ProjectRun;
 use crate::analysis::{Analysis, EntityKind};
 use crate::text::{fold, tokenize, TextFormat};
 
@@ -58,20 +57,18 @@ fn project_entity_key(kind: EntityKind, name: &str) -> (EntityKind, String) {
 
 pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let recognizer = recognizer_for(args.model.as_deref())?;
-    let registry = load_registry(args.registry.as_deref(), &args.paths)?;
-    let inputs = collect(&args.paths, crate::cli::files::DEFAULT_MAX_BYTES);
-    let mut io_errors = false;
-    for input in &inputs {
-        io_errors |= report_unreadable(input);
-    }
-    let (readable, project) = analyze_inputs(&inputs, &registry, recognizer);
-    let analysed: Vec<(String, String, Analysis)> = readable
-        .iter()
-        .zip(project.files)
-        .map(|(input, analysis)| {
-            let text = input.text.as_deref().unwrap_or("").to_string();
-            (input.path.clone(), text, analysis)
-        })
+    let run = ProjectRun::load(
+        &args.paths,
+        args.registry.as_deref(),
+        crate::cli::files::DEFAULT_MAX_BYTES,
+        recognizer,
+    )?;
+    let io_errors = run.io_errors;
+    let analysed: Vec<(String, String, Analysis)> = run
+        .files
+        .into_iter()
+        .zip(run.project.files)
+        .map(|(input, analysis)| (input.path, input.text.unwrap_or_default(), analysis))
         .collect();
     let title = args
         .paths
