@@ -148,6 +148,45 @@ pub fn natural_cmp(a: &Path, b: &Path) -> Ordering {
     crate::project::natural_cmp(&a.to_string_lossy(), &b.to_string_lossy())
 }
 
+/// The user's own registry, for names they always mean:
+/// `$XDG_CONFIG_HOME/dramatis/dramatis.toml`, else
+/// `~/.config/dramatis/dramatis.toml`.
+pub fn user_registry_path() -> Option<PathBuf> {
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))?;
+    Some(
+        config
+            .join("dramatis")
+            .join(crate::project::registry::REGISTRY_FILE),
+    )
+}
+
+/// The user's registry, parsed, with its problems as `path:line: message`
+/// (empty when there is no such file).
+pub fn read_user_registry() -> (crate::project::registry::Registry, Vec<String>) {
+    use crate::project::registry::Registry;
+    let Some(path) = user_registry_path() else {
+        return (Registry::default(), Vec::new());
+    };
+    let Ok(text) = read_text(&path, 1024 * 1024) else {
+        return (Registry::default(), Vec::new());
+    };
+    let (registry, problems) = Registry::parse(&text);
+    let problems = problems
+        .into_iter()
+        .map(|p| {
+            let line = text[..p.span.start.to_usize().min(text.len())]
+                .matches('\n')
+                .count()
+                + 1;
+            format!("{}:{line}: {}", path.display(), p.message)
+        })
+        .collect();
+    (registry, problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -138,3 +138,30 @@ fn the_nearest_registry_applies_and_its_bad_lines_are_reported() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_users_own_registry_applies_under_the_projects() {
+    let config = scratch("cli-project", "xdg");
+    std::fs::create_dir_all(config.join("dramatis")).expect("config dir");
+    std::fs::write(
+        config.join("dramatis/dramatis.toml"),
+        "[[entity]]\nname = \"Ansel Brisk\"\nkind = \"person\"\ndescription = \"Always the deputy\"\n",
+    )
+    .expect("user registry");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dramatis"))
+        .args(["cast", &project("story"), "--format", "json"])
+        .env("XDG_CONFIG_HOME", &config)
+        .output()
+        .expect("binary runs");
+    assert!(out.status.success());
+    let cast: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let brisk = cast
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|e| e["name"] == "Ansel Brisk")
+        .expect("Brisk");
+    assert_eq!(brisk["kind"], "person");
+    assert_eq!(brisk["description"], "Always the deputy");
+    let _ = std::fs::remove_dir_all(&config);
+}

@@ -19,8 +19,22 @@ pub struct LoadedRegistry {
 }
 
 /// The registry named by `--registry`, else the nearest `dramatis.toml` in
-/// or above the first path. Its problems are printed and the rest applies.
+/// or above the first path, over the user's own. Problems are printed and
+/// the rest applies.
 fn load_registry(explicit: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result<LoadedRegistry> {
+    let (user, problems) = crate::walk::read_user_registry();
+    for problem in problems {
+        eprintln!("warning: {problem}");
+    }
+    let mut loaded = load_project_registry(explicit, paths)?;
+    loaded.registry = std::mem::take(&mut loaded.registry).under(user);
+    Ok(loaded)
+}
+
+fn load_project_registry(
+    explicit: Option<&Path>,
+    paths: &[PathBuf],
+) -> anyhow::Result<LoadedRegistry> {
     let found = match explicit {
         Some(path) => Some(path.to_path_buf()),
         None => paths.first().and_then(|first| nearest_registry(first)),

@@ -98,17 +98,21 @@ pub struct LoadedRegistry {
 }
 
 impl LoadedRegistry {
-    /// Reads `dramatis.toml` at `root`; a missing file is an empty registry.
-    pub fn read(root: &Path) -> LoadedRegistry {
+    /// Reads `dramatis.toml` at `root` (a missing file is an empty
+    /// registry) over the user's own registry; the user registry's
+    /// problems are returned for a log line.
+    pub fn read(root: &Path) -> (LoadedRegistry, Vec<String>) {
         let path = root.join(REGISTRY_FILE);
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let (registry, problems) = Registry::parse(&text);
-        LoadedRegistry {
-            registry,
+        let (user, user_problems) = crate::walk::read_user_registry();
+        let loaded = LoadedRegistry {
+            registry: registry.under(user),
             problems,
             path: Some(path),
             text,
-        }
+        };
+        (loaded, user_problems)
     }
 
     pub fn uri(&self) -> Option<Uri> {

@@ -509,9 +509,14 @@ impl Shared {
         let Some(root) = self.project_root() else {
             return;
         };
-        let loaded = tokio::task::spawn_blocking(move || LoadedRegistry::read(&root))
-            .await
-            .unwrap_or_default();
+        let (loaded, user_problems) =
+            tokio::task::spawn_blocking(move || LoadedRegistry::read(&root))
+                .await
+                .unwrap_or_default();
+        for problem in user_problems {
+            let message = format!("dramatis: user registry: {problem}");
+            self.client.log_message(MessageType::WARNING, message).await;
+        }
         if let Some(uri) = loaded.uri() {
             let rope = ropey::Rope::from_str(&loaded.text);
             let encoding = self.session().encoding;

@@ -114,6 +114,28 @@ impl Registry {
             && self.severities.is_empty()
     }
 
+    /// The user's own registry (names a user always means) under this
+    /// project's: the project's order; both ignore lists; the project's
+    /// entities, then the user's that the project does not name; the
+    /// user's severities, then the project's, which win.
+    pub fn under(self, user: Registry) -> Registry {
+        let mut merged = self;
+        for name in user.ignore {
+            if !merged.ignore.iter().any(|n| name_key(n) == name_key(&name)) {
+                merged.ignore.push(name);
+            }
+        }
+        for entity in user.entities {
+            if merged.entity_named(&entity.name).is_none() {
+                merged.entities.push(entity);
+            }
+        }
+        let mut severities = user.severities;
+        severities.append(&mut merged.severities);
+        merged.severities = severities;
+        merged
+    }
+
     /// The registry entity named or aliased `name` (variant-key equal).
     pub fn entity_named(&self, name: &str) -> Option<&RegistryEntity> {
         let key = name_key(name);
@@ -459,6 +481,25 @@ name-variant = "hint"
         let (registry, problems) = Registry::parse(&rekinded);
         assert!(problems.is_empty());
         assert_eq!(registry.entities.len(), 2);
+    }
+
+    #[test]
+    fn the_project_registry_wins_over_the_users() {
+        let (user, _) = Registry::parse(
+            "ignore = [\"Gull\"]\n[[entity]]\nname = \"Port Hallow\"\nkind = \"place\"\n[[entity]]\nname = \"Hester Vell\"\nkind = \"place\"\n[severity]\nname-variant = \"off\"\nshort-form-first = \"off\"\n",
+        );
+        let (project, _) = Registry::parse(SAMPLE);
+        let merged = project.under(user);
+        assert_eq!(merged.ignore, ["Sea Swallow", "Gull"]);
+        let names: Vec<&str> = merged.entities.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["Hester Vell", "Port Hallow"]);
+        assert_eq!(merged.entities[0].kind, EntityKind::Person);
+        let config = merged.apply_severities(&Config::default());
+        assert_eq!(
+            config.severity(DiagnosticCode::NameVariant),
+            Some(Severity::Hint)
+        );
+        assert_eq!(config.severity(DiagnosticCode::ShortFormFirst), None);
     }
 
     #[test]
