@@ -43,17 +43,19 @@ pub fn analyze(
     analyze_document(&doc, candidates, config, knowledge)
 }
 
-/// The second half of [`analyze`]: resolution and diagnostics from the
-/// recognizer's candidates (which the edges may have cached).
-pub fn analyze_candidates(
+/// [`analyze`], also returning the recognizer's candidates, which the
+/// server keeps so a project analysis never recognises the file again.
+pub fn analyze_keeping_candidates(
     text: &str,
     format: TextFormat,
     config: &Config,
     knowledge: &Knowledge,
-    candidates: Vec<recognize::Candidate>,
-) -> Analysis {
+    recognizer: &dyn Recognizer,
+) -> (Analysis, Vec<recognize::Candidate>) {
     let doc = text::tokenize(text, format);
-    analyze_document(&doc, candidates, config, knowledge)
+    let candidates = project::recognize_document(&doc, knowledge, recognizer);
+    let analysis = analyze_document(&doc, candidates.clone(), config, knowledge);
+    (analysis, candidates)
 }
 
 fn analyze_document(

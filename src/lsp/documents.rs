@@ -171,12 +171,13 @@ pub fn analyze_catching_panics(
                 panic!("panic trigger found in the document");
             }
         }
-        let knowledge = Knowledge::builtin();
-        let candidates =
-            crate::project::recognize(text, format, knowledge, crate::configured_recognizer());
-        let analysis =
-            crate::analyze_candidates(text, format, config, knowledge, candidates.clone());
-        (analysis, candidates)
+        crate::analyze_keeping_candidates(
+            text,
+            format,
+            config,
+            Knowledge::builtin(),
+            crate::configured_recognizer(),
+        )
     }))
     .map_err(|payload| format!("analysis panicked: {}", panic_message(payload.as_ref())))
 }

@@ -83,6 +83,8 @@ impl ProjectSnapshot {
 pub struct ProjectInput {
     pub uri: Uri,
     pub text: Arc<String>,
+    /// The text's line index (a clone of a rope is O(1)).
+    pub rope: Rope,
     pub format: TextFormat,
     pub candidates: Arc<Vec<Candidate>>,
     pub revision: Option<u64>,
@@ -165,7 +167,7 @@ pub fn compute(
         .map(|(index, (_, input))| {
             by_key.insert(file_key(&input.uri), FileId(index as u32));
             ProjectFile {
-                rope: Rope::from_str(&input.text),
+                rope: input.rope,
                 uri: input.uri,
                 text: input.text,
                 revision: input.revision,

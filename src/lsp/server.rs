@@ -425,6 +425,7 @@ impl Shared {
             inputs.push(ProjectInput {
                 uri: revision.uri.clone(),
                 text: Arc::new(analyzed.text.clone()),
+                rope: revision.rope.clone(),
                 format: revision.format,
                 candidates: analyzed.candidates.clone(),
                 revision: Some(revision.number),
@@ -437,6 +438,7 @@ impl Shared {
             inputs.push(ProjectInput {
                 uri: file.uri().clone(),
                 text: file.text.clone(),
+                rope: file.rope.clone(),
                 format: file.format,
                 candidates: file.candidates.clone(),
                 revision: None,

@@ -40,6 +40,9 @@ pub struct IndexedFile {
     /// The text as read, with what recognition found in it: the project
     /// analysis resolves closed files from these without recognising again.
     pub text: Arc<String>,
+    /// Its line index, built once for the mention ranges and reused by every
+    /// project snapshot.
+    pub rope: Rope,
     pub format: TextFormat,
     pub candidates: Arc<Vec<crate::recognize::Candidate>>,
 }
@@ -216,6 +219,7 @@ pub fn index_file(path: &Path, encoding: Encoding, config: &Config) -> Result<In
         uri,
         entities,
         text: Arc::new(text),
+        rope,
         format,
         candidates: Arc::new(candidates),
     })
